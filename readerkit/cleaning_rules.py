@@ -1,0 +1,419 @@
+"""Pattern tables and small helpers for the capture cleaner (see readerkit.cleaning).
+
+Kept apart from the passes so that a new kind of site junk is one more row here, not new logic.
+Every pattern is matched against a single line whose text-level damage (mojibake, ligatures,
+odd whitespace) has already been repaired.
+"""
+
+from __future__ import annotations
+
+import re
+
+LIGATURES: dict[str, str | int | None] = {
+    "\ufb00": "ff",
+    "\ufb01": "fi",
+    "\ufb02": "fl",
+    "\ufb03": "ffi",
+    "\ufb04": "ffl",
+    "\ufb05": "st",  # long s + t
+    "\ufb06": "st",
+}
+
+# Invisible characters that only ever get in the way of a quotation check.
+INVISIBLES = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+# Space-like characters that should be a plain space.
+SPACE_LIKE = "\u00a0\u2007\u202f\u2009\u200a\u3000\t"
+
+# --- mojibake --------------------------------------------------------------------------------
+# UTF-8 bytes that were decoded as cp1252 (or latin-1, for the five bytes cp1252 leaves
+# undefined). Building the byte <-> char table once lets us re-encode exact runs.
+
+
+def _build_cp1252_table() -> dict[str, int]:
+    table: dict[str, int] = {}
+    for b in range(256):
+        try:
+            ch = bytes([b]).decode("cp1252")
+        except UnicodeDecodeError:
+            ch = chr(b)  # latin-1 reading of an undefined cp1252 byte
+        table[ch] = b
+    for b in range(0x80, 0xA0):  # also accept the latin-1 (C1 control) reading
+        table.setdefault(chr(b), b)
+    return table
+
+
+CP1252_BYTE: dict[str, int] = _build_cp1252_table()
+
+
+def _char_class(byte_lo: int, byte_hi: int) -> str:
+    chars = sorted({ch for ch, b in CP1252_BYTE.items() if byte_lo <= b <= byte_hi})
+    return "[" + "".join(re.escape(c) for c in chars) + "]"
+
+
+_CONT = _char_class(0x80, 0xBF)
+MOJIBAKE_RE = re.compile(
+    f"{_char_class(0xC2, 0xDF)}{_CONT}"
+    f"|{_char_class(0xE0, 0xEF)}{_CONT}{{2}}"
+    f"|{_char_class(0xF0, 0xF4)}{_CONT}{{3}}"
+)
+# "â€" left alone: the third byte was 0x9D (undefined in cp1252) and got dropped, which only
+# happens for the closing double quote.
+LONE_EURO_QUOTE_RE = re.compile(f"\u00e2\u20ac(?!{_CONT})")
+# Decoded mojibake must land in scripts a capture plausibly holds; "É—" must stay "É—".
+PLAUSIBLE_DECODED_RE = re.compile(r"[\u00a0-\u024f\u0370-\u04ff\u2000-\u22ff\ufb00-\ufb06]+")
+
+# --- junk lines --------------------------------------------------------------------------------
+NAV_EXACT = frozenset(
+    {
+        "back",
+        "home",
+        "menu",
+        "next",
+        "previous",
+        "prev",
+        "skip to content",
+        "skip to main content",
+        "search",
+        "log in",
+        "login",
+        "sign in",
+        "sign up",
+        "register",
+        "load more",
+        "read more",
+        "show more",
+        "see more",
+        "more",
+        "top",
+        "go back",
+        "main menu",
+        "toggle navigation",
+        "close",
+        "open menu",
+        "what happened today in history?",
+        "what happened",
+        "today in history?",
+        "today in history",
+        "on this day",
+        "next post",
+        "previous post",
+        "next article",
+        "previous article",
+    }
+)
+NAV_RE = re.compile(
+    r"^\[\s*[A-Za-z]{3,9}\.?\s+\d{1,2}\s*\]$"  # date pager such as "[ Oct 28 ]"
+    r"|^home\s*[>»›/|]"  # breadcrumbs
+    r"|^(?:«|‹|<|←)\s*(?:previous|prev|older)|^(?:next|newer)\b.*(?:»|›|>|→)$",
+    re.IGNORECASE,
+)
+
+# (kind, pattern). Strong patterns identify junk on their own.
+STRONG_RULES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "hosting chrome",
+        re.compile(
+            r"make your own free (?:web)?site|create (?:your own |a )?free (?:web)?site"
+            r"|start your own free (?:web)?site|free web hosting"
+            r"|hosted (?:free )?(?:by|on) (?:tripod|angelfire|geocities|weebly|wix|webs)"
+            r"|^this (?:web)?site (?:was )?(?:built|made|created) (?:with|on|using)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "cookie banner",
+        re.compile(
+            r"\bcookies?\b.*\b(?:we use|uses?|accept|consent|by continuing|privacy|preferences"
+            r"|settings|agree|improve your experience)\b"
+            r"|\b(?:we use|this (?:web)?site uses|by continuing|accept)\b.*\bcookies?\b"
+            r"|^(?:manage )?cookie (?:settings|preferences|policy|consent)$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "comment form",
+        re.compile(
+            r"^leave a (?:reply|comment)\b|^want to join the discussion\??$"
+            r"|^feel free to contribute!?$|^cancel reply$|^(?:post|submit) comment$"
+            r"|^\d+\s+(?:comments?|replies|responses)$|^(?:no )?comments?$"
+            r"|your email address will not be published|required fields are marked"
+            r"|save my name,? email,? and website|recaptcha"
+            r"|notify me of (?:follow-up comments|new posts)|you must be logged in to post",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "newsletter form",
+        re.compile(
+            r"^subscribe\b|sign up (?:for|to) (?:our |the )?(?:\w+ )?newsletter"
+            r"|\bnewsletters?!?$|^enter your e-?mail|delivered (?:straight )?to your inbox"
+            r"|unsubscribe at any time",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "footer",
+        re.compile(
+            r"^(?:©|\(c\)|copyright\b)|all rights reserved|^privacy policy\b"
+            r"|^terms (?:of use|of service|and conditions)\b|^powered by\b|^back to top$"
+            r"|^(?:sitemap|contact us|about us|cookie policy)$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "site notice",
+        re.compile(
+            r"has been retired and is no longer maintained|please see the full notice"
+            r"|this (?:page|site|article) (?:has been |is )archived",
+            re.IGNORECASE,
+        ),
+    ),
+]
+
+# Weak patterns are junk only next to a strong line of the same kind (buttons, form fields,
+# a notice heading): "Accept" or "Name *" on their own prove little.
+WEAK_RULES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "cookie banner",
+        re.compile(
+            r"^(?:accept(?: all)?(?: cookies)?|reject(?: all)?|decline|ok|got it!?|i agree"
+            r"|allow all|necessary only|manage (?:preferences|options))$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "comment form",
+        re.compile(r"^(?:name|e-?mail|website|comment)\s*\*?$", re.IGNORECASE),
+    ),
+    (
+        "newsletter form",
+        re.compile(r"\bsubscri|\bnewsletter|\binbox\b|^sign up$|^e-?mail address$", re.IGNORECASE),
+    ),
+    ("site notice", re.compile(r"^notes? to (?:readers|users)$|^notice$", re.IGNORECASE)),
+]
+WEAK_WINDOW = 3  # non-blank lines either side in which a strong line must appear
+WEAK_MAX_WORDS = 40
+
+SHARE_TOKEN = (
+    r"(?:share(?: (?:on|to|via) \w+)?(?: this(?: article| page| post| story)?)?:?|tweet(?: this)?"
+    r"|pin(?: it)?|e-?mail|print|copy link|facebook|twitter|x|linkedin|whatsapp|reddit"
+    r"|pinterest|telegram|like this:?|like loading\.*)"
+)
+SHARE_RE = re.compile(rf"^{SHARE_TOKEN}(?:\s*[|·•,/]?\s*{SHARE_TOKEN})*$", re.IGNORECASE)
+
+RELATED_HEADING_RE = re.compile(
+    r"^(?:related (?:posts?|articles?|resources|stories|content|links|reading)|top articles"
+    r"|latest (?:posts|articles|news)|recent (?:posts|articles)|popular (?:posts|articles)"
+    r"|you (?:may|might) also (?:like|enjoy)|more (?:stories|articles) from\b.*|read next"
+    r"|trending(?: now)?|recommended for you)$",
+    re.IGNORECASE,
+)
+
+AUTHOR_KV_RE = re.compile(
+    r"^(?:author|name|birthday|birth ?date|address|phone|job|occupation|hobby|hobbies"
+    r"|introduction|views|rating|reviews|last updated|e-?mail|website|location)\s*:",
+    re.IGNORECASE,
+)
+AUTHOR_HEADING_RE = re.compile(
+    r"^(?:article information|author information|about the author|author|author bio)$",
+    re.IGNORECASE,
+)
+AUTHOR_MIN_FIELDS = 3
+AUTHOR_GAP = 3  # raw lines allowed between two fields of the same box
+
+# A caption names a picture near its start ("Reconnaissance photo of ...", "Map: ...") or
+# credits its source; narrative that merely mentions photos does neither.
+CAPTION_RE = re.compile(
+    r"^(?:\S+\s+){0,3}(?:photo(?:graph)?s?|images?|pictures?|maps?|figures?|fig\.|illustrations?"
+    r"|cartoons?|charts?|diagrams?|posters?|screenshots?)\b(?:\s+(?:of|from|showing|shows)\b|:)"
+    r"|\bfrom an? (?:newspaper|magazine)\b|^(?:photo|image) (?:credit|courtesy)\b"
+    r"|^(?:courtesy of|credit:|source:)",
+    re.IGNORECASE,
+)
+CAPTION_MAX_WORDS = 25
+
+BYLINE_RE = re.compile(r"^(?:published|posted|updated|last updated|by)\b", re.IGNORECASE)
+
+LINK_FARM_MIN_RUN = 5
+LINK_FARM_MAX_WORDS = 25
+LINK_FARM_MAX_CHARS = 160
+LINK_FARM_UNRELATED_SHARE = 0.7
+
+STOPWORDS = frozenset(
+    [
+        "about",
+        "above",
+        "after",
+        "again",
+        "also",
+        "been",
+        "before",
+        "being",
+        "below",
+        "between",
+        "both",
+        "does",
+        "doing",
+        "down",
+        "during",
+        "each",
+        "from",
+        "further",
+        "have",
+        "having",
+        "here",
+        "into",
+        "just",
+        "more",
+        "most",
+        "once",
+        "only",
+        "other",
+        "over",
+        "same",
+        "should",
+        "some",
+        "such",
+        "than",
+        "that",
+        "their",
+        "them",
+        "then",
+        "there",
+        "these",
+        "they",
+        "this",
+        "those",
+        "through",
+        "under",
+        "until",
+        "very",
+        "were",
+        "what",
+        "when",
+        "where",
+        "which",
+        "while",
+        "will",
+        "with",
+        "would",
+        "your",
+        "what",
+    ]
+)
+
+# --- sentences -------------------------------------------------------------------------------
+ABBREVIATIONS = frozenset(
+    [
+        "mr.",
+        "mrs.",
+        "ms.",
+        "dr.",
+        "st.",
+        "jr.",
+        "sr.",
+        "gen.",
+        "col.",
+        "lt.",
+        "sgt.",
+        "capt.",
+        "gov.",
+        "sen.",
+        "rep.",
+        "vs.",
+        "etc.",
+        "no.",
+        "p.",
+        "pp.",
+        "e.g.",
+        "i.e.",
+        "cf.",
+        "ca.",
+        "approx.",
+        "dept.",
+        "fig.",
+        "vol.",
+    ]
+)
+_INITIALS_RE = re.compile(r"(?:[A-Za-z]\.){1,5}")
+# Words that start sentences often enough that "U.S.S.R. The" is treated as a boundary.
+SENTENCE_STARTERS = frozenset(
+    [
+        "The",
+        "It",
+        "He",
+        "She",
+        "They",
+        "This",
+        "That",
+        "These",
+        "Those",
+        "A",
+        "An",
+        "In",
+        "On",
+        "At",
+        "But",
+        "And",
+        "However",
+        "We",
+        "I",
+        "His",
+        "Her",
+        "Their",
+        "There",
+        "As",
+        "After",
+        "Before",
+        "When",
+        "While",
+        "Despite",
+    ]
+)
+_BOUNDARY_RE = re.compile(r"[.!?…]+[”\"’)\]]*\s+")
+
+
+def split_sentences(text: str) -> list[tuple[int, str]]:
+    """Split a paragraph into (offset, sentence) pairs without breaking at "U.S." or "Dr."."""
+    out: list[tuple[int, str]] = []
+    start = 0
+    for m in _BOUNDARY_RE.finditer(text):
+        nxt = text[m.end() : m.end() + 1]
+        if not nxt or not (nxt.isupper() or nxt.isdigit() or nxt in "“\"‘'("):
+            continue
+        token = (
+            text[start : m.start() + 1].split()[-1] if text[start : m.start() + 1].split() else ""
+        )
+        if token.lower() in ABBREVIATIONS or _INITIALS_RE.fullmatch(token):
+            next_word = text[m.end() :].split(maxsplit=1)[0] if text[m.end() :].split() else ""
+            if next_word not in SENTENCE_STARTERS:
+                continue
+        out.append((start, text[start : m.end()].rstrip()))
+        start = m.end()
+    if text[start:].strip():
+        out.append((start, text[start:].rstrip()))
+    return out
+
+
+# --- near-duplicate comparison --------------------------------------------------------------
+COUNTRY_RE = re.compile(
+    r"\bunited states of america\b|\bunited states\b|\busa\b"
+    r"|\bu\.\s?s\.\s?a\.(?!\w)|\bu\.\s?s\.(?!\w)"
+)
+SPELLING_VARIANTS: dict[str, str] = {
+    "advisor": "adviser",
+    "advisors": "advisers",
+    "favor": "favour",
+    "favored": "favoured",
+    "favorable": "favourable",
+    "center": "centre",
+    "defense": "defence",
+    "offense": "offence",
+    "honor": "honour",
+    "color": "colour",
+    "labor": "labour",
+    "behavior": "behaviour",
+    "program": "programme",
+    "toward": "towards",
+}
+IZE_RE = re.compile(r"(?<=\w\w)iz(e|ed|es|ing|ation|ations)\b")
