@@ -47,7 +47,8 @@ def _decode_run(m: re.Match[str]) -> str:
 def fix_mojibake(text: str) -> str:
     """Undo UTF-8 read as cp1252/latin-1 ("â€™" -> "’", "Ã©" -> "é"), even when done twice."""
     for _ in range(3):
-        fixed = R.LONE_EURO_QUOTE_RE.sub("”", R.MOJIBAKE_RE.sub(_decode_run, text))
+        fixed = R.MOJIBAKE_RE.sub(_decode_run, text)
+        fixed = R.LOST_BYTE_RE.sub(lambda m: R.LOST_BYTE_FIXES[m.group(0)], fixed)
         if fixed == text:
             break
         text = fixed
@@ -289,6 +290,9 @@ def _title_case(text: str) -> bool:
     return bool(long_words) and sum(w[0].isupper() for w in long_words) / len(long_words) >= 0.6
 
 
+_JOINED = "hard-wrapped line joined to line"
+
+
 def _paragraphs(lines: list[_Line]) -> list[_Para]:
     """Group kept lines into paragraphs, joining lines that were hard-wrapped mid-sentence."""
     paras: list[_Para] = []
@@ -314,7 +318,7 @@ def _paragraphs(lines: list[_Line]) -> list[_Para]:
                 prev.starts.append(len(prev.text) + len(glue))
                 prev.idx.append(j)
                 prev.text += glue + b
-                reason = f"hard-wrapped line joined to line {lines[prev.idx[0]].no}"
+                reason = f"{_JOINED} {lines[prev.idx[0]].no}"
                 prev.changes.append(Change(lines[j].no, "changed", reason, lines[j].raw, prev.text))
             else:
                 paras.append(_Para([j], [0], lines[j].text))
@@ -444,6 +448,9 @@ def _diff_window(before: str, after: str, width: int = 36) -> str:
 def format_report(changes: list[Change], *, capture_path: str) -> str:
     rows = []
     for c in changes:
-        text = _shorten(c.before) if c.after is None else _diff_window(c.before, c.after)
+        if c.after is None or c.reason.startswith(_JOINED):  # the line's text itself is unchanged
+            text = _shorten(_visible(c.before))
+        else:
+            text = _diff_window(c.before, c.after)
         rows.append(f"{capture_path}:{c.line}: {c.action} ({c.reason}): {text}")
     return "\n".join(rows) + ("\n" if rows else "")

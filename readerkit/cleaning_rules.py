@@ -56,9 +56,10 @@ MOJIBAKE_RE = re.compile(
     f"|{_char_class(0xE0, 0xEF)}{_CONT}{{2}}"
     f"|{_char_class(0xF0, 0xF4)}{_CONT}{{3}}"
 )
-# "â€" left alone: the third byte was 0x9D (undefined in cp1252) and got dropped, which only
-# happens for the closing double quote.
-LONE_EURO_QUOTE_RE = re.compile(f"\u00e2\u20ac(?!{_CONT})")
+# Sequences whose last byte is undefined in cp1252 and was dropped on capture: 0x9D ends the
+# closing double quote, 0x81 the "fi" ligature.
+LOST_BYTE_FIXES: dict[str, str] = {"\u00e2\u20ac": "\u201d", "\u00ef\u00ac": "\ufb01"}
+LOST_BYTE_RE = re.compile(f"(?:\u00e2\u20ac|\u00ef\u00ac)(?!{_CONT})")
 # Decoded mojibake must land in scripts a capture plausibly holds; "É—" must stay "É—".
 PLAUSIBLE_DECODED_RE = re.compile(r"[\u00a0-\u024f\u0370-\u04ff\u2000-\u22ff\ufb00-\ufb06]+")
 
@@ -123,9 +124,10 @@ STRONG_RULES: list[tuple[str, re.Pattern[str]]] = [
     (
         "cookie banner",
         re.compile(
-            r"\bcookies?\b.*\b(?:we use|uses?|accept|consent|by continuing|privacy|preferences"
-            r"|settings|agree|improve your experience)\b"
-            r"|\b(?:we use|this (?:web)?site uses|by continuing|accept)\b.*\bcookies?\b"
+            r"\b(?:we|this (?:web)?site|our (?:web)?site)\b.{0,40}\buses?\b.{0,20}\bcookies\b"
+            r"|\bcookies?\b.{0,60}\b(?:consent|preferences|settings|privacy policy|cookie policy"
+            r"|improve your (?:browsing )?experience)\b"
+            r"|\bby continuing\b.{0,60}\b(?:agree|accept|consent)\b"
             r"|^(?:manage )?cookie (?:settings|preferences|policy|consent)$",
             re.IGNORECASE,
         ),
