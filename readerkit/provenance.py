@@ -33,7 +33,9 @@ _SIC_RE = re.compile(r"\s*\[sic!?\]", re.IGNORECASE)
 # Cuts and insertions both end a piece; "…" and "..." may also be the capture's own ellipsis,
 # which is harmless: the text on either side is still checked.
 _BREAK_RE = re.compile(r"\[[^\]]*\]|…|\.{3,}")
-_BLOCK_START_RE = re.compile(r"^\s*(?:#{1,6}\s+|(?:>\s*)+|[-*+]\s+|\d{1,3}[.)]\s+)")
+_MARKUP_START_RE = re.compile(r"^\s*(?:>\s*)*(?:#{1,6}\s+|[-*+]\s+|\d{1,3}[.)]\s+)?")
+# Headings and list items open a new block; "> " lines continue a quoted paragraph.
+_NEW_BLOCK_RE = re.compile(r"^\s*(?:>\s*)*(?:#{1,6}\s+|[-*+]\s+|\d{1,3}[.)]\s+)")
 _EMPHASIS_OPEN_RE = re.compile(r"(?<![\w*_\\])[*_]+(?=\S)")
 _EMPHASIS_CLOSE_RE = re.compile(r"(?<=\S)(?<!\\)[*_]+(?![\w*_])")
 _ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])")
@@ -59,12 +61,12 @@ def _paragraphs(body: str) -> list[list[tuple[int, str]]]:
                 paras.append(current)
             current = []
             continue
-        starts_block = bool(_BLOCK_START_RE.match(line))
-        heading = line.lstrip().startswith("#")
+        starts_block = bool(_NEW_BLOCK_RE.match(line))
+        heading = line.lstrip("> \t").startswith("#")
         if starts_block and current:  # a heading or list item never continues the paragraph
             paras.append(current)
             current = []
-        current.append((no, _strip_inline(_BLOCK_START_RE.sub("", line)).strip()))
+        current.append((no, _strip_inline(_MARKUP_START_RE.sub("", line, count=1)).strip()))
         if heading:
             paras.append(current)
             current = []
