@@ -9,6 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from readerkit.cleaning import clean_capture
 from readerkit.provenance import Mismatch, excerpt_passages, verify_excerpt
 
 RAW = Path(__file__).resolve().parent.parent / "sources" / "raw"
@@ -179,7 +180,16 @@ def test_real_capture_slices_verify(name: str, data: st.DataObject) -> None:
     words = (RAW / name).read_text(encoding="utf-8").split()
     start = data.draw(st.integers(0, len(words) - 3))
     end = data.draw(st.integers(start + 3, min(len(words), start + 120)))
-    assert verify_excerpt(" ".join(words[start:end]), "\n".join([(RAW / name).read_text()])) == []
+    capture = (RAW / name).read_text(encoding="utf-8")
+    assert verify_excerpt(" ".join(words[start:end]), capture) == []
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in RAW.glob("*.txt")))
+def test_cleaner_output_verifies_against_its_capture(name: str) -> None:
+    capture = (RAW / name).read_text(encoding="utf-8")
+    draft = clean_capture(capture, capture_path=name).markdown
+    assert excerpt_passages(draft)
+    assert verify_excerpt(draft, capture) == []
 
 
 def test_speed_on_a_10kb_capture_and_5kb_of_reworded_excerpt() -> None:
