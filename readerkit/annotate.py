@@ -1,0 +1,169 @@
+"""Attach annotations to a source's rendered text, and number its paragraphs and notes.
+
+Input: the source's HTML from Pandoc and its annotations. Output: HTML in which each quote
+is wrapped in <span class="annotated"> followed by a note call placeholder
+(<a class="noteref" data-note="ann-ID">), and each paragraph carries id p-SOURCE-N with
+its number. Anchoring problems become located diagnostics (A001..A003).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from lxml import html as lxml_html
+from lxml.etree import _Element
+
+from .anchoring import closest_passage, find_quote
+from .diagnostics import Diagnostics
+from .model import Annotation, Source
+from .textslots import Slot, ancestors_within, detach, replace_slot, slots
+
+BLOCKS = "//p | //li[not(p)] | //h2 | //h3 | //h4 | //h5 | //h6 | //td | //th | //dd | //dt"
+NOTE_CALL = "noteref"
+
+
+@dataclass(frozen=True)
+class Placement:
+    annotation: Annotation
+    block: _Element
+    start: int  # offsets in the block's text
+    end: int
+
+
+def block_texts(tree: _Element) -> list[tuple[_Element, list[Slot], str]]:
+    result = []
+    for block in tree.xpath(BLOCKS):
+        if block.xpath("ancestor::p | ancestor::li[not(p)]"):
+            continue  # nested inside another block already listed
+        block_slots = list(slots(block, skip=(NOTE_CALL,)))
+        result.append((block, block_slots, "".join(s.text for s in block_slots)))
+    return result
+
+
+def place(
+    tree: _Element, source: Source, annotations: list[Annotation], diags: Diagnostics
+) -> list[Placement]:
+    blocks = block_texts(tree)
+    separator = "\n\n"
+    whole = separator.join(text for _, _, text in blocks)
+    starts, offset = [], 0
+    for _, _, text in blocks:
+        starts.append(offset)
+        offset += len(text) + len(separator)
+    placements = []
+    for annotation in annotations:
+        line = annotation.line_of.get("quote", annotation.line)
+        anchoring = find_quote(whole, annotation.quote, annotation.prefix, annotation.suffix)
+        if not anchoring.matches:
+            if anchoring.quote_found:
+                diags.error(
+                    annotation.path, line, "A004",
+                    f"quote of annotation '{annotation.id}' occurs in {source.id}, but never "
+                    "with the given prefix/suffix",
+                    "copy prefix and suffix from the words right before and after the quote",
+                )
+            else:
+                near = closest_passage(whole, annotation.quote)
+                diags.error(
+                    annotation.path, line, "A001",
+                    f"quote of annotation '{annotation.id}' not found in {source.id}",
+                    f'closest passage: "{near}"' if near else "copy the quote from the source text",
+                )
+            continue
+        if len(anchoring.matches) > 1:
+            diags.error(
+                annotation.path, line, "A002",
+                f"quote of annotation '{annotation.id}' occurs {len(anchoring.matches)} times "
+                f"in {source.id}",
+                "add a 'prefix' or 'suffix' (the words just before or after) to pick one",
+            )
+            continue
+        match = anchoring.matches[0]
+        index = max(i for i, start in enumerate(starts) if start <= match.start)
+        block, _, text = blocks[index]
+        start, end = match.start - starts[index], match.end - starts[index]
+        if end > len(text):
+            diags.error(
+                annotation.path, line, "A003",
+                f"quote of annotation '{annotation.id}' runs across two paragraphs",
+                "annotate a passage inside one paragraph",
+            )
+            continue
+        placements.append(Placement(annotation, block, start, end))
+    return placements
+
+
+def _call(annotation: Annotation) -> _Element:
+    return lxml_html.Element(
+        "a", {"class": NOTE_CALL, "data-note": f"ann-{annotation.id}", "data-kind": annotation.kind}
+    )
+
+
+def _mark_block(block: _Element, placements: list[Placement]) -> None:
+    block_slots = list(slots(block, skip=(NOTE_CALL,)))
+    offset = 0
+    calls: list[_Element] = []
+    for slot in block_slots:
+        text = slot.text
+        start, end = offset, offset + len(text)
+        offset = end
+        cuts = {start, end}
+        for p in placements:
+            cuts.update(x for x in (p.start, p.end) if start < x < end)
+        edges = sorted(cuts)
+        pieces: list[str | _Element] = []
+        for a, b in zip(edges, edges[1:], strict=False):
+            chunk = text[a - start : b - start]
+            covering = [p for p in placements if p.start <= a and b <= p.end]
+            if covering:
+                span = lxml_html.Element(
+                    "span",
+                    {"class": "annotated",
+                     "data-note": " ".join(f"ann-{p.annotation.id}" for p in covering)},
+                )
+                span.text = chunk
+                pieces.append(span)
+            else:
+                pieces.append(chunk)
+            for p in placements:
+                if p.end == b:
+                    call = _call(p.annotation)
+                    calls.append(call)
+                    pieces.append(call)
+        if len(pieces) > 1 or not isinstance(pieces[0], str):
+            replace_slot(slot, pieces)
+    # A call inside a link would nest links: move it just after the outermost link.
+    for call in calls:
+        links = [e for e in ancestors_within(call.getparent(), block) if e.tag == "a"]
+        if links:
+            outer = links[-1]
+            detach(call)
+            call.tail, outer.tail = outer.tail, None
+            outer.addnext(call)
+
+
+def attach(tree: _Element, source: Source, annotations: list[Annotation],
+           diags: Diagnostics) -> None:
+    """Mark every annotation's quote in `tree` (the source's HTML, edited in place)."""
+    placements = place(tree, source, annotations, diags)
+    by_block: dict[int, list[Placement]] = {}
+    blocks: dict[int, _Element] = {}
+    for placement in placements:
+        by_block.setdefault(id(placement.block), []).append(placement)
+        blocks[id(placement.block)] = placement.block
+    for key, block_placements in by_block.items():
+        _mark_block(blocks[key], block_placements)
+
+
+def number_paragraphs(tree: _Element, source_id: str) -> int:
+    """Give every paragraph id p-SOURCE-N and a visible number; returns the count."""
+    count = 0
+    for count, paragraph in enumerate(tree.xpath("//p"), start=1):
+        paragraph.set("id", f"p-{source_id}-{count}")
+        paragraph.set("class", ((paragraph.get("class") or "") + " numbered").strip())
+        number = lxml_html.Element("span", {"class": "pnum"})
+        number.text = str(count)
+        number.tail = paragraph.text
+        paragraph.text = None
+        paragraph.insert(0, number)
+    return count

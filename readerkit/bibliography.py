@@ -1,0 +1,50 @@
+"""The BibTeX file as the checks see it: keys, types, fields and lines (bibtexparser 2).
+
+Pandoc's citeproc reads the same file for output; this module only finds problems early,
+with lines, before Pandoc would fail or silently print '???'.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import bibtexparser
+from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
+
+from .contentfiles import read_text
+from .diagnostics import Diagnostics
+from .model import BibEntry
+
+CITATION_KEY = re.compile(r"(?<![\w.@])@([A-Za-z0-9_][\w:.#$%&\-+?<>~/]*\w|[A-Za-z0-9_])")
+
+
+def load(root: Path, path: Path, diags: Diagnostics) -> dict[str, BibEntry]:
+    if not path.is_file():
+        return {}
+    text = read_text(root, path, diags)
+    if text is None:
+        return {}
+    library = bibtexparser.parse_string(text)
+    for block in library.failed_blocks:
+        line = block.start_line + 1
+        if isinstance(block, DuplicateBlockKeyBlock):
+            diags.error(path, line, "B002", f"duplicate bibliography key '{block.key}'")
+        elif isinstance(block, ParsingFailedBlock):
+            reason = str(block.error).split("\n")[-1].strip() if block.error else "syntax error"
+            diags.error(path, line, "B001", f"BibTeX syntax error: {reason}",
+                        "check the braces and the commas between fields")
+    return {
+        entry.key: BibEntry(
+            key=entry.key,
+            entry_type=entry.entry_type.lower(),
+            fields={f.key.lower(): str(f.value) for f in entry.fields},
+            line=entry.start_line + 1,
+        )
+        for entry in library.entries
+    }
+
+
+def cited_keys(markdown: str) -> list[str]:
+    """Citation keys used in Pandoc Markdown ([@key], @key, [-@key]), in order of use."""
+    return [match.group(1).rstrip(".:") for match in CITATION_KEY.finditer(markdown)]

@@ -1,0 +1,158 @@
+"""Rules that look across files. Each rule reads the loaded project and reports diagnostics."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+from .bibliography import cited_keys
+from .diagnostics import Diagnostics
+from .model import Project
+from .project import ID_PATTERN
+from .schema import did_you_mean
+
+Rule = Callable[[Project, Diagnostics], None]
+
+
+def parts_name_existing_sources(project: Project, diags: Diagnostics) -> None:
+    book = project.book
+    seen: dict[str, str] = {}
+    for part in book.parts:
+        for source_id in part.sources:
+            if source_id not in project.sources:
+                diags.error(
+                    book.path, part.line, "S001",
+                    f"part '{part.title}' lists source '{source_id}', but sources/{source_id}.md "
+                    "does not exist",
+                    did_you_mean(source_id, list(project.sources)),
+                )
+            elif source_id in seen:
+                diags.error(book.path, part.line, "S006",
+                            f"source '{source_id}' is listed twice (also in '{seen[source_id]}')")
+            seen[source_id] = part.title
+    for source in project.sources.values():
+        if source.id not in seen:
+            diags.warning(source.path, 1, "S002",
+                          f"source '{source.id}' is not in any part of book.yaml, so it is not printed")
+
+
+def annotations_belong_to_sources(project: Project, diags: Diagnostics) -> None:
+    reported: set[Path] = set()
+    for annotation in project.annotations:
+        if annotation.source_id not in project.sources and annotation.path not in reported:
+            reported.add(annotation.path)
+            diags.error(
+                annotation.path, 1, "A005",
+                f"annotations file for source '{annotation.source_id}', which does not exist",
+                did_you_mean(annotation.source_id, list(project.sources))
+                or "name the file after a source: book/annotations/<source-id>.yaml",
+            )
+
+
+def ids_are_valid_and_unique(project: Project, diags: Diagnostics) -> None:
+    first: dict[str, tuple[Path, int]] = {}
+    for annotation in project.annotations:
+        line = annotation.line_of.get("id", annotation.line)
+        if annotation.id and not ID_PATTERN.match(annotation.id):
+            diags.error(annotation.path, line, "I001",
+                        f"annotation id '{annotation.id}' is not a valid id",
+                        "use lowercase letters, digits and hyphens")
+        if annotation.id in first:
+            path, other = first[annotation.id]
+            diags.error(annotation.path, line, "D001",
+                        f"annotation id '{annotation.id}' is already used at "
+                        f"{diags.relative(path)}:{other}")
+        else:
+            first[annotation.id] = (annotation.path, line)
+    names: dict[str, int] = {}
+    for entry in project.glossary:
+        for name in (entry.term, *entry.aliases):
+            key = name.lower()
+            if key in names:
+                diags.error(entry.path, entry.line, "D002",
+                            f"glossary term or alias '{name}' is already defined at line {names[key]}")
+            else:
+                names[key] = entry.line
+    terms = [entry.term for entry in project.glossary]
+    lowered = {t.lower() for t in terms}
+    for entry in project.glossary:
+        for target in entry.see:
+            if target.lower() not in lowered:
+                diags.error(entry.path, entry.line, "G001",
+                            f"'{entry.term}' says see '{target}', which is not a glossary term",
+                            did_you_mean(target, terms))
+
+
+def _citations(project: Project) -> Iterator[tuple[str, Path, int]]:
+    """Every citation key used anywhere, with where it is used."""
+    for source in project.sources.values():
+        if source.cite:
+            yield source.cite, source.path, source.line_of.get("cite", 1)
+        for offset, line in enumerate(source.body.split("\n")):
+            for key in cited_keys(line):
+                yield key, source.path, source.body_line + offset
+    for annotation in project.annotations:
+        for key in cited_keys(annotation.note):
+            yield key, annotation.path, annotation.line_of.get("note", annotation.line)
+    for entry in project.glossary:
+        for key in cited_keys(entry.definition):
+            yield key, entry.path, entry.line
+    for event in project.timeline:
+        for key in cited_keys(event.note):
+            yield key, event.path, event.line
+    book = project.book
+    for path, text in [(book.introduction_path, book.introduction)] + [
+        (part.intro_path, part.intro) for part in book.parts
+    ]:
+        if path is None:
+            continue
+        for number, line in enumerate(text.split("\n"), start=1):
+            for key in cited_keys(line):
+                yield key, path, number
+
+
+def citations_exist(project: Project, diags: Diagnostics) -> None:
+    keys = list(project.bibliography)
+    for key, path, line in _citations(project):
+        if key not in project.bibliography:
+            diags.error(path, line, "B003", f"citation key '{key}' is not in bibliography.bib",
+                        did_you_mean(key, keys))
+    for event in project.timeline:
+        for key in event.sources:
+            if key not in project.bibliography and key not in project.sources:
+                diags.error(event.path, event.line, "B004",
+                            f"timeline source '{key}' is neither a bibliography key nor a source id",
+                            did_you_mean(key, keys + list(project.sources)))
+
+
+def everything_cited_is_used(project: Project, diags: Diagnostics) -> None:
+    used = {key for key, _, _ in _citations(project)}
+    used.update(key for event in project.timeline for key in event.sources)
+    for key, entry in project.bibliography.items():
+        if key not in used:
+            diags.warning(project.bibliography_path, entry.line, "W001",
+                          f"bibliography entry '{key}' is never cited",
+                          "cite it in a note or a timeline event, or remove it")
+
+
+def sources_have_rights(project: Project, diags: Diagnostics) -> None:
+    for source in project.sources.values():
+        if not source.rights:
+            diags.warning(source.path, 1, "W003",
+                          f"source '{source.id}' has no rights statement",
+                          "add 'rights:' to its front matter; it is printed on the credits page")
+
+
+RULES: tuple[Rule, ...] = (
+    parts_name_existing_sources,
+    annotations_belong_to_sources,
+    ids_are_valid_and_unique,
+    citations_exist,
+    everything_cited_is_used,
+    sources_have_rights,
+)
+
+
+def run(project: Project, diags: Diagnostics) -> None:
+    for rule in RULES:
+        rule(project, diags)

@@ -1,0 +1,115 @@
+"""Command line: parse arguments, run the engine, map outcomes to exit codes (0, 1, 2)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+
+from .diagnostics import BuildAborted, Diagnostics
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def _parser(default_root: Path) -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="build.py",
+        description="Build an annotated course reader (PDF and EPUB 3) from its plain files.",
+        epilog="Exit status: 0 success, 1 content error, 2 usage error.",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add_root(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--root", type=Path, default=default_root,
+                         help="the reader project (default: the folder holding build.py)")
+        sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+    for name, text in (("all", "build the PDF and the EPUB (the default)"),
+                       ("pdf", "build the PDF only"), ("epub", "build the EPUB only")):
+        sub = commands.add_parser(name, help=text, description=text)
+        add_root(sub)
+        sub.add_argument("--out", type=Path, help="output folder (default: ROOT/dist)")
+        sub.add_argument("--page-size", choices=("letter", "a4", "trade"),
+                         help="override book.yaml's page_size")
+    check = commands.add_parser("check", help="load and validate everything, write nothing")
+    add_root(check)
+    clean = commands.add_parser(
+        "clean-source", help="turn a raw web capture into a draft excerpt (Markdown)",
+        description="Clean one raw capture: the draft goes to stdout (or -o), the report of "
+        "every removed or changed line to stderr.",
+    )
+    clean.add_argument("raw", type=Path, help="the raw capture, e.g. sources/raw/page.txt")
+    clean.add_argument("-o", "--output", type=Path, help="write the draft here instead of stdout")
+    return parser
+
+
+def _report(diags: Diagnostics) -> None:
+    for diagnostic in diags.sorted():
+        print(diagnostic.format(), file=sys.stderr)
+
+
+def _summary(diags: Diagnostics) -> str:
+    return f"{len(diags.errors)} error(s), {len(diags.warnings)} warning(s)"
+
+
+def main(argv: Sequence[str], *, default_root: Path) -> int:
+    arguments = list(argv)
+    if not arguments or arguments[0].startswith("-") and arguments[0] not in ("-h", "--help"):
+        arguments.insert(0, "all")
+    options = _parser(default_root).parse_args(arguments)
+    if options.command == "clean-source":
+        return _clean_source(options.raw, options.output)
+    root: Path = options.root
+    if not (root / "book" / "book.yaml").is_file():
+        print(f"build.py: error: {root} is not a reader project (no book/book.yaml)",
+              file=sys.stderr)
+        return EXIT_USAGE
+    from .pipeline import build  # imported late: WeasyPrint is slow to import
+
+    formats = {"all": ("pdf", "epub"), "pdf": ("pdf",), "epub": ("epub",)}.get(
+        options.command, ())
+    started = time.perf_counter()
+    try:
+        result = build(
+            root,
+            out_dir=getattr(options, "out", None),
+            formats=formats,
+            strict=options.strict,
+            check_only=options.command == "check",
+            page_size=getattr(options, "page_size", None),
+        )
+    except BuildAborted as aborted:
+        _report(aborted.diagnostics)
+        print(f"build failed: {_summary(aborted.diagnostics)}; nothing was written",
+              file=sys.stderr)
+        return EXIT_CONTENT
+    _report(result.diagnostics)
+    elapsed = time.perf_counter() - started
+    if options.command == "check":
+        print(f"check passed: {_summary(result.diagnostics)}", file=sys.stderr)
+    for path in result.outputs:
+        print(f"wrote {path}")
+    if result.outputs:
+        print(f"built in {elapsed:.1f} s ({_summary(result.diagnostics)})", file=sys.stderr)
+    return EXIT_OK
+
+
+def _clean_source(raw: Path, output: Path | None) -> int:
+    from .cleaning import clean_capture, format_report
+
+    try:
+        data = raw.read_bytes()
+    except OSError as error:
+        print(f"build.py: error: cannot read {raw}: {error.strerror}", file=sys.stderr)
+        return EXIT_USAGE
+    text = data.decode("utf-8", errors="replace")
+    result = clean_capture(text, capture_path=raw.as_posix())
+    print(format_report(result.changes, capture_path=raw.as_posix()), file=sys.stderr)
+    if output is None:
+        sys.stdout.write(result.markdown)
+    else:
+        output.write_text(result.markdown, encoding="utf-8")
+        print(f"wrote {output}", file=sys.stderr)
+    return EXIT_OK

@@ -1,0 +1,55 @@
+"""Reading the editor's files safely: inside the project, not too large, valid UTF-8."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .diagnostics import Diagnostics
+
+MAX_FILE_BYTES = 2_000_000  # far above any real excerpt; stops a runaway file early
+
+
+def inside(root: Path, path: Path) -> bool:
+    """True when `path`, with every symlink followed, stays under `root`."""
+    try:
+        path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def read_text(root: Path, path: Path, diags: Diagnostics) -> str | None:
+    """The file's text, or None after reporting why it cannot be used."""
+    if not inside(root, path):
+        diags.error(
+            path,
+            0,
+            "F003",
+            "file lies outside the project (a symlink or path leading out of it)",
+            "copy the file into the project instead of linking to it",
+        )
+        return None
+    try:
+        size = path.stat().st_size
+    except OSError as error:
+        diags.error(path, 0, "F004", f"cannot read file: {error.strerror}")
+        return None
+    if size > MAX_FILE_BYTES:
+        diags.error(
+            path, 0, "F002", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}"
+        )
+        return None
+    data = path.read_bytes()
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data[: error.start].count(b"\n") + 1
+        diags.error(
+            path,
+            line,
+            "F001",
+            f"file is not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})",
+            "save the file as UTF-8 in your editor",
+        )
+        return None
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")

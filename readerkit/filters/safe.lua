@@ -1,0 +1,46 @@
+-- Content is data: nothing in an editor's Markdown may pull in remote or local resources,
+-- run script, or smuggle raw markup into the book. Reading already disables raw HTML/TeX;
+-- this filter removes what Markdown itself can still express.
+
+local function is_safe_url(url)
+  local lower = url:lower()
+  if lower:match("^%s*javascript:") or lower:match("^%s*data:") or lower:match("^%s*vbscript:")
+     or lower:match("^%s*file:") then
+    return false
+  end
+  return true
+end
+
+function Image(img)
+  -- Images are not part of the contract for excerpts or notes: keep the alt text only.
+  return pandoc.Emph(img.caption)
+end
+
+function Link(link)
+  if not is_safe_url(link.target) then
+    return link.content
+  end
+  -- Attributes such as onclick cannot be written in Markdown, but {key=value} can: drop them.
+  link.attributes = {}
+  return link
+end
+
+local function strip_attributes(el)
+  local kept = {}
+  for k, v in pairs(el.attributes) do
+    if k:match("^data%-") and not k:match("^data%-on") then
+      kept[k] = v
+    end
+  end
+  el.attributes = kept
+  return el
+end
+
+Span = strip_attributes
+Div = strip_attributes
+Code = strip_attributes
+CodeBlock = strip_attributes
+Header = strip_attributes
+
+function RawBlock(_) return {} end
+function RawInline(_) return {} end

@@ -1,0 +1,308 @@
+"""Find and load a reader project: book.yaml, sources, annotations, glossary, timeline, .bib.
+
+Loading checks each file on its own (syntax, keys, types); rules that need several files
+together live in checks.py.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from . import bibliography
+from .contentfiles import inside, read_text
+from .diagnostics import Diagnostics
+from .model import (
+    ANNOTATION_KINDS,
+    AUDIENCES,
+    SOURCE_KINDS,
+    Annotation,
+    Book,
+    GlossaryEntry,
+    Part,
+    Project,
+    Source,
+    TimelineEvent,
+    slugify,
+)
+from .schema import Field, read_fields
+from .yamlfile import LocatedDict, LocatedList, YamlProblem, load_yaml
+
+ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+PAGE_SIZES = ("letter", "a4", "trade")
+
+BOOK_FIELDS = (
+    Field("title", required=True),
+    Field("subtitle"),
+    Field("editors", list, required=True),
+    Field("lang", required=True),
+    Field("identifier", required=True),
+    Field("slug"),
+    Field("date", is_date=True),
+    Field("edition"),
+    Field("page_size", choices=PAGE_SIZES),
+    Field("introduction"),
+    Field("parts", object),  # validated item by item below
+)
+PART_FIELDS = (Field("title", required=True), Field("intro"), Field("sources", list, required=True))
+SOURCE_FIELDS = (
+    Field("title", required=True),
+    Field("kind", required=True, choices=SOURCE_KINDS),
+    Field("author", required=True),
+    Field("date", required=True, is_date=True),
+    Field("cite", required=True),
+    Field("captured_from"),
+    Field("rights"),
+)
+ANNOTATION_FIELDS = (
+    Field("id", required=True),
+    Field("quote", required=True),
+    Field("prefix"),
+    Field("suffix"),
+    Field("kind", choices=ANNOTATION_KINDS),
+    Field("note", required=True),
+    Field("audience", choices=AUDIENCES),
+)
+GLOSSARY_FIELDS = (
+    Field("term", required=True),
+    Field("aliases", list),
+    Field("definition", required=True),
+    Field("see", list),
+)
+TIMELINE_FIELDS = (
+    Field("date", required=True, is_date=True),
+    Field("event", required=True),
+    Field("sources", list, required=True),
+    Field("note"),
+)
+
+
+def _load_yaml_file(root: Path, path: Path, diags: Diagnostics) -> Any:
+    text = read_text(root, path, diags)
+    if text is None:
+        return None
+    try:
+        return load_yaml(text)
+    except YamlProblem as problem:
+        diags.error(path, problem.line, "Y001", problem.message)
+        return None
+
+
+def _expect(data: Any, kind: type, path: Path, diags: Diagnostics, what: str) -> bool:
+    if isinstance(data, kind):
+        return True
+    wanted = "a list of entries (lines starting with '- ')" if kind is list else "a mapping"
+    line = getattr(data, "line", 1)
+    diags.error(path, line, "Y002", f"{what} must be {wanted}")
+    return False
+
+
+def _read_markdown(root: Path, base: Path, name: str, where: Path, line: int,
+                   diags: Diagnostics) -> tuple[Path | None, str]:
+    if not name:
+        return None, ""
+    path = base / name
+    if not inside(root, path) or not path.is_file():
+        diags.error(where, line, "S003", f"file '{name}' not found under {base.name}/")
+        return None, ""
+    return path, read_text(root, path, diags) or ""
+
+
+def load_book(root: Path, diags: Diagnostics) -> Book | None:
+    path = root / "book" / "book.yaml"
+    if not path.is_file():
+        diags.error(path, 0, "S004", "book/book.yaml not found", "is --root the reader's folder?")
+        return None
+    data = _load_yaml_file(root, path, diags)
+    if data is None or not _expect(data, LocatedDict, path, diags, "book.yaml"):
+        return None
+    values = read_fields(data, BOOK_FIELDS, path, diags, what="book.yaml")
+    parts: list[Part] = []
+    raw_parts = data.get("parts")
+    if not isinstance(raw_parts, list) or not raw_parts:
+        diags.error(path, data.line_of("parts"), "K002", "book.yaml needs a non-empty 'parts' list")
+        raw_parts = []
+    for item in raw_parts:
+        if not _expect(item, LocatedDict, path, diags, "each part"):
+            continue
+        part = read_fields(item, PART_FIELDS, path, diags, what="part")
+        intro_path, intro = _read_markdown(
+            root, root / "book", part["intro"], path, item.line_of("intro"), diags
+        )
+        parts.append(Part(part["title"], part["sources"], intro_path, intro, item.line))
+    intro_path, introduction = _read_markdown(
+        root, root / "book", values["introduction"], path, data.line_of("introduction"), diags
+    )
+    return Book(
+        path=path,
+        title=values["title"],
+        subtitle=values["subtitle"],
+        editors=values["editors"],
+        lang=values["lang"] or "en",
+        identifier=values["identifier"],
+        slug=slugify(values["slug"] or values["title"]),
+        date=values["date"],
+        edition=values["edition"],
+        page_size=values["page_size"] or "letter",
+        introduction_path=intro_path,
+        introduction=introduction,
+        parts=parts,
+        line_of=dict(data.key_lines),
+    )
+
+
+def split_front_matter(text: str) -> tuple[str, str, int] | None:
+    """(front matter, body, body's first line) for a '---' delimited file, else None."""
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return None
+    for number, line in enumerate(lines[1:], start=1):
+        if line.strip() in ("---", "..."):
+            return "\n".join(lines[1:number]), "\n".join(lines[number + 1 :]), number + 2
+    return None
+
+
+def load_source(root: Path, path: Path, diags: Diagnostics) -> Source | None:
+    text = read_text(root, path, diags)
+    if text is None:
+        return None
+    split = split_front_matter(text)
+    if split is None:
+        diags.error(
+            path,
+            1,
+            "Y003",
+            "source has no front matter",
+            "start the file with a '---' line, the YAML fields, and another '---' line",
+        )
+        return None
+    front, body, body_line = split
+    try:
+        data = load_yaml(front, first_line=2)
+    except YamlProblem as problem:
+        diags.error(path, problem.line, "Y001", f"front matter: {problem.message}")
+        return None
+    if not _expect(data, LocatedDict, path, diags, "front matter"):
+        return None
+    values = read_fields(data, SOURCE_FIELDS, path, diags, what="source front matter")
+    if not body.strip():
+        diags.error(path, body_line, "K006", "source has no text after its front matter")
+    return Source(
+        id=path.stem,
+        path=path,
+        body=body,
+        body_line=body_line,
+        line_of=dict(data.key_lines),
+        **values,
+    )
+
+
+def load_annotations(root: Path, path: Path, diags: Diagnostics) -> list[Annotation]:
+    data = _load_yaml_file(root, path, diags)
+    if data is None or not _expect(data, LocatedList, path, diags, "an annotations file"):
+        return []
+    result = []
+    for item in data:
+        if not _expect(item, LocatedDict, path, diags, "each annotation"):
+            continue
+        values = read_fields(item, ANNOTATION_FIELDS, path, diags, what="annotation")
+        result.append(
+            Annotation(
+                id=values["id"],
+                source_id=path.stem,
+                quote=values["quote"],
+                prefix=values["prefix"],
+                suffix=values["suffix"],
+                kind=values["kind"] or "context",
+                note=values["note"],
+                audience=values["audience"] or "all",
+                path=path,
+                line=item.line,
+                line_of=dict(item.key_lines),
+            )
+        )
+    return result
+
+
+def load_glossary(root: Path, diags: Diagnostics) -> list[GlossaryEntry]:
+    path = root / "book" / "glossary.yaml"
+    if not path.is_file():
+        return []
+    data = _load_yaml_file(root, path, diags)
+    if data is None or not _expect(data, LocatedList, path, diags, "glossary.yaml"):
+        return []
+    entries = []
+    for item in data:
+        if _expect(item, LocatedDict, path, diags, "each glossary entry"):
+            values = read_fields(item, GLOSSARY_FIELDS, path, diags, what="glossary entry")
+            entries.append(GlossaryEntry(path=path, line=item.line, **values))
+    return entries
+
+
+def load_timeline(root: Path, diags: Diagnostics) -> list[TimelineEvent]:
+    path = root / "book" / "timeline.yaml"
+    if not path.is_file():
+        return []
+    data = _load_yaml_file(root, path, diags)
+    if data is None or not _expect(data, LocatedList, path, diags, "timeline.yaml"):
+        return []
+    events = []
+    for item in data:
+        if _expect(item, LocatedDict, path, diags, "each timeline event"):
+            values = read_fields(item, TIMELINE_FIELDS, path, diags, what="timeline event")
+            events.append(TimelineEvent(number=0, path=path, line=item.line, **values))
+    # Stable sort: same-day events keep the editor's order.
+    events.sort(key=lambda e: e.date)
+    for number, event in enumerate(events, start=1):
+        event.number = number
+    return events
+
+
+def _content_files(root: Path, folder: Path, pattern: str, diags: Diagnostics) -> list[Path]:
+    if not folder.is_dir():
+        return []
+    found = []
+    for path in sorted(folder.glob(pattern)):
+        if not ID_PATTERN.match(path.stem):
+            diags.error(
+                path,
+                0,
+                "S005",
+                f"file name '{path.name}' is not a valid id",
+                "use lowercase letters, digits and hyphens, e.g. kennedy-address.md",
+            )
+            continue
+        found.append(path)
+    return found
+
+
+def load_project(root: Path, diags: Diagnostics) -> Project | None:
+    """Load every content file; all problems go to `diags`. None if book.yaml is unusable."""
+    root = root.resolve()
+    book = load_book(root, diags)
+    sources: dict[str, Source] = {}
+    for path in _content_files(root, root / "sources", "*.md", diags):
+        source = load_source(root, path, diags)
+        if source is not None:
+            sources[source.id] = source
+    annotations: list[Annotation] = []
+    for path in _content_files(root, root / "book" / "annotations", "*.yaml", diags):
+        annotations.extend(load_annotations(root, path, diags))
+    glossary = load_glossary(root, diags)
+    timeline = load_timeline(root, diags)
+    bib_path = root / "bibliography.bib"
+    entries = bibliography.load(root, bib_path, diags)
+    if book is None:
+        return None
+    return Project(
+        root=root,
+        book=book,
+        sources=sources,
+        annotations=annotations,
+        glossary=glossary,
+        timeline=timeline,
+        bibliography=entries,
+        bibliography_path=bib_path,
+        styles_dir=root / "styles",
+    )

@@ -1,0 +1,115 @@
+"""Field-by-field validation of loaded YAML mappings, with did-you-mean hints.
+
+Each content file declares its fields once (name, type, required); this module turns a
+LocatedDict into checked values and located diagnostics (K001..K006).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from .diagnostics import Diagnostics
+from .yamlfile import LocatedDict
+
+DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    kind: type = str  # str, list (of strings), or object (validated by the caller)
+    required: bool = False
+    choices: tuple[str, ...] = ()
+    is_date: bool = False
+
+
+def did_you_mean(word: str, candidates: list[str] | tuple[str, ...]) -> str:
+    close = difflib.get_close_matches(word, list(candidates), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def valid_date(text: str) -> bool:
+    """YYYY, YYYY-MM or YYYY-MM-DD naming a day that exists."""
+    match = DATE_PATTERN.match(text)
+    if not match:
+        return False
+    year, month, day = (int(g) if g else 1 for g in match.groups())
+    try:
+        date(year, month, day)
+    except ValueError:
+        return False
+    return True
+
+
+def read_fields(
+    data: LocatedDict,
+    fields: tuple[Field, ...],
+    path: Path,
+    diags: Diagnostics,
+    *,
+    what: str,
+) -> dict[str, Any]:
+    """Return the known fields (with defaults: '' or []) and report every problem found."""
+    names = tuple(f.name for f in fields)
+    for key in data:
+        if key not in names:
+            diags.error(
+                path,
+                data.line_of(key),
+                "K001",
+                f"unknown key '{key}' in {what}",
+                did_you_mean(key, names) or f"allowed keys: {', '.join(names)}",
+            )
+    values: dict[str, Any] = {}
+    for spec in fields:
+        raw = data.get(spec.name)
+        line = data.line_of(spec.name)
+        if raw is None:
+            if spec.required:
+                diags.error(path, data.line, "K002", f"{what} is missing required '{spec.name}'")
+            values[spec.name] = [] if spec.kind is list else ""
+            continue
+        if spec.kind is object:  # structured: the caller validates it item by item
+            values[spec.name] = raw
+            continue
+        if spec.kind is list:
+            if isinstance(raw, str):
+                raw = [raw]
+            if not isinstance(raw, list) or not all(isinstance(x, str | int) for x in raw):
+                diags.error(path, line, "K003", f"'{spec.name}' must be a list of text items")
+                values[spec.name] = []
+                continue
+            values[spec.name] = [str(x) for x in raw]
+            continue
+        if isinstance(raw, bool) or not isinstance(raw, str | int | float):
+            diags.error(
+                path, line, "K003", f"'{spec.name}' must be text, not {type(raw).__name__}"
+            )
+            values[spec.name] = ""
+            continue
+        text = str(raw).strip()
+        if spec.required and not text:
+            diags.error(path, line, "K006", f"'{spec.name}' is empty in {what}")
+        elif spec.choices and text not in spec.choices:
+            diags.error(
+                path,
+                line,
+                "K004",
+                f"'{spec.name}' is '{text}', which is not one of: {', '.join(spec.choices)}",
+                did_you_mean(text, spec.choices),
+            )
+        elif spec.is_date and text and not valid_date(text):
+            diags.error(
+                path,
+                line,
+                "K005",
+                f"'{spec.name}' is '{text}', which is not a real date",
+                "write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 1962-10-22",
+            )
+        values[spec.name] = text
+    return values

@@ -1,0 +1,27 @@
+"""The Jinja environment: templates come from the reader's own styles/templates/."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+from markupsafe import Markup
+
+from .assemble import display_date
+from .htmltools import unwrap_paragraph
+
+
+def environment(styles_dir: Path, *, xhtml: bool = False) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(styles_dir / "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    # Fragments come from Pandoc (sanitised by our Lua filter) and our own HTML edits.
+    env.filters["html"] = lambda markup: Markup(markup)
+    env.filters["inline"] = unwrap_paragraph
+    env.globals["display_date"] = display_date
+    return env

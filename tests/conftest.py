@@ -1,0 +1,92 @@
+"""Shared fixtures: real builds of the tiny test reader and of the project's own reader.
+
+Builds are slow (seconds), so each is made once per session and shared by the tests that read
+its PDF text, EPUB XHTML or EPUBCheck verdict.
+"""
+
+from __future__ import annotations
+
+import shutil
+import subprocess
+import sys
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdf
+import pytest
+
+REPO = Path(__file__).resolve().parent.parent
+MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/ from the current output")
+
+
+@dataclass
+class Built:
+    root: Path
+    pdf: Path
+    epub: Path
+
+    def pdf_pages(self) -> list[str]:
+        return [page.extract_text() or "" for page in pypdf.PdfReader(self.pdf).pages]
+
+    def pdf_text(self) -> str:
+        return "\n".join(self.pdf_pages())
+
+    def epub_files(self) -> dict[str, str]:
+        with zipfile.ZipFile(self.epub) as archive:
+            return {name: archive.read(name).decode("utf-8", "replace")
+                    for name in archive.namelist()}
+
+
+def print_html(root: Path) -> str:
+    """The HTML that WeasyPrint lays out for the reader at `root` (built in-process)."""
+    from readerkit import pdf
+    from readerkit.pipeline import assemble_book, load_checked
+
+    project, diags = load_checked(root)
+    return pdf.print_html(assemble_book(project, diags))
+
+
+def run_build(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(REPO / "build.py"), *args],
+                          capture_output=True, text=True, check=False, timeout=600)
+
+
+def copy_reader(source: Path, target: Path) -> Path:
+    """A reader project of its own: content from `source` plus a copy of the repo's styles/."""
+    shutil.copytree(source, target, ignore=shutil.ignore_patterns("dist", ".cache"))
+    if not (target / "styles").exists():
+        shutil.copytree(REPO / "styles", target / "styles")
+    return target
+
+
+def _build(root: Path, slug: str) -> Built:
+    done = run_build("all", "--root", str(root))
+    assert done.returncode == 0, done.stderr
+    return Built(root, root / "dist" / f"{slug}.pdf", root / "dist" / f"{slug}.epub")
+
+
+@pytest.fixture(scope="session")
+def mini_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return copy_reader(MINI, tmp_path_factory.mktemp("mini") / "reader")
+
+
+@pytest.fixture(scope="session")
+def mini(mini_root: Path) -> Built:
+    return _build(mini_root, "pump-reader")
+
+
+@pytest.fixture(scope="session")
+def reader(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The project's own reader, built into a temporary output folder."""
+    out = tmp_path_factory.mktemp("reader-dist")
+    done = run_build("all", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    pdfs, epubs = sorted(out.glob("*.pdf")), sorted(out.glob("*.epub"))
+    assert len(pdfs) == 1 and len(epubs) == 1
+    return Built(REPO, pdfs[0], epubs[0])

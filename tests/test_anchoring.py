@@ -1,0 +1,78 @@
+"""Quote anchoring: table-driven cases and properties (a quote cut from a text anchors there)."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from readerkit.anchoring import closest_passage, find_quote, fold_text
+
+TEXT = "He said \u201cwe are ready for this.\u201d Then\u2014quietly\u2014he left. We are ready."
+
+
+@pytest.mark.parametrize(
+    ("raw", "folded"),
+    [
+        ("\u201cquoted\u201d", '"quoted"'),
+        ("it\u2019s", "it's"),
+        ("a\u2014b\u2013c", "a-b-c"),
+        ("e\ufb00ect \ufb01rst", "effect first"),
+        ("wait\u2026", "wait..."),
+        ("  many \n\t spaces  ", "many spaces"),
+        ("soft\u00adhyphen", "softhyphen"),
+    ],
+)
+def test_fold(raw: str, folded: str) -> None:
+    assert fold_text(raw) == folded
+
+
+@pytest.mark.parametrize(
+    ("quote", "prefix", "suffix", "expected"),
+    [
+        ('we are ready for this."', "", "", [(9, 32)]),
+        ("Then-quietly", "", "", [(33, 45)]),
+        ("ready", "", "", [(16, 21), (62, 67)]),
+        ("ready", "We are", "", [(62, 67)]),
+        ("ready", "", "for this", [(16, 21)]),
+        ("not there", "", "", []),
+    ],
+)
+def test_find_quote(quote: str, prefix: str, suffix: str, expected: list[tuple[int, int]]) -> None:
+    found = find_quote(TEXT, quote, prefix, suffix)
+    assert [(m.start, m.end) for m in found.matches] == expected
+
+
+def test_closest_passage_suggests_the_real_wording() -> None:
+    assert closest_passage(TEXT, "we were ready for that") == '"we are ready for this."'
+    assert closest_passage(TEXT, "zebra crossing at noon") == ""
+
+
+words = st.text(alphabet="abcdefghij \u2019\u201c\u201d-", min_size=1, max_size=12)
+
+
+@given(st.lists(words, min_size=3, max_size=30), st.data())
+def test_a_quote_cut_from_the_text_anchors_where_it_was_cut(parts: list[str], data: st.DataObject) -> None:
+    text = " ".join(parts)
+    start = data.draw(st.integers(0, len(text) - 1))
+    end = data.draw(st.integers(start + 1, len(text)))
+    quote = text[start:end]
+    if not fold_text(quote):
+        return
+    found = find_quote(text, quote, text[max(0, start - 40):start], text[end:end + 40])
+    assert any(fold_text(text[m.start:m.end]) == fold_text(quote) for m in found.matches)
+    spans = [(m.start, m.end) for m in found.matches]
+    # The cut place itself is among the matches (its folded edges may trim white space).
+    assert any(s <= start + len(quote) and e >= start for s, e in spans)
+
+
+@given(st.text(alphabet="klmnop ", min_size=0, max_size=60))
+def test_an_edit_elsewhere_does_not_move_the_quote(insertion: str) -> None:
+    text = "Alpha beta gamma. The unique passage here. Delta epsilon."
+    before = find_quote(text, "unique passage").matches[0]
+    edited = text + " " + insertion
+    after = find_quote(edited, "unique passage").matches[0]
+    assert (before.start, before.end) == (after.start, after.end)
+    edited_front = insertion + " " + text
+    moved = find_quote(edited_front, "unique passage").matches[0]
+    assert edited_front[moved.start:moved.end] == "unique passage"

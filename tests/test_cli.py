@@ -1,0 +1,62 @@
+"""The command line contract other tools rely on: commands, exit codes, nothing written on failure."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from conftest import MINI, copy_reader, run_build
+
+
+def test_help_documents_the_commands() -> None:
+    done = run_build("--help")
+    assert done.returncode == 0
+    for command in ("all", "pdf", "epub", "check", "clean-source"):
+        assert command in done.stdout
+
+
+def test_usage_error_exits_2() -> None:
+    done = run_build("frobnicate")
+    assert done.returncode == 2
+    assert "invalid choice: 'frobnicate'" in done.stderr
+
+
+def test_root_without_book_is_a_usage_error(tmp_path: Path) -> None:
+    done = run_build("check", "--root", str(tmp_path))
+    assert done.returncode == 2
+    assert "is not a reader project (no book/book.yaml)" in done.stderr
+
+
+def test_check_writes_nothing(tmp_path: Path) -> None:
+    root = copy_reader(MINI, tmp_path / "reader")
+    done = run_build("check", "--root", str(root))
+    assert done.returncode == 0, done.stderr
+    assert "check passed" in done.stderr
+    assert not (root / "dist").exists()
+
+
+def test_content_error_exits_1_and_keeps_last_good_outputs(tmp_path: Path) -> None:
+    root = copy_reader(MINI, tmp_path / "reader")
+    out = tmp_path / "out"
+    assert run_build("pdf", "--root", str(root), "--out", str(out)).returncode == 0
+    good = (out / "pump-reader.pdf").read_bytes()
+    notes = root / "book" / "annotations" / "snow-letter.yaml"
+    notes.write_text(notes.read_text().replace("nearly all the deaths", "nearly all the dead"))
+    done = run_build("all", "--root", str(root), "--out", str(out))
+    assert done.returncode == 1
+    assert "Traceback" not in done.stderr
+    assert ("book/annotations/snow-letter.yaml:2: A001 quote of annotation 'snow-spot' not found "
+            "in snow-letter") in done.stderr
+    assert 'hint: closest passage: "nearly all the deaths"' in done.stderr
+    assert (out / "pump-reader.pdf").read_bytes() == good
+    assert not (out / "pump-reader.epub").exists()
+    assert not [p for p in out.iterdir() if p.name.endswith(".tmp")]
+
+
+def test_out_and_page_size_options(tmp_path: Path) -> None:
+    root = copy_reader(MINI, tmp_path / "reader")
+    done = run_build("pdf", "--root", str(root), "--out", str(tmp_path / "o"), "--page-size", "a4")
+    assert done.returncode == 0, done.stderr
+    assert (tmp_path / "o" / "pump-reader.pdf").is_file()
+    assert not (tmp_path / "o" / "pump-reader.epub").exists()
+    shutil.rmtree(tmp_path / "o")
