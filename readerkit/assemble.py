@@ -128,6 +128,8 @@ MONTHS = ("January February March April May June July August September October N
 def display_date(text: str) -> str:
     """'1962-10-22' -> '22 October 1962'; '1962-10' -> 'October 1962'; '1962' -> '1962'."""
     pieces = text.split("-")
+    if not text[:4].isdigit():
+        return text  # 'n.d.'
     if len(pieces) == 3:
         return f"{int(pieces[2])} {MONTHS[int(pieces[1]) - 1]} {pieces[0]}"
     if len(pieces) == 2:

@@ -66,11 +66,11 @@ def ids_are_valid_and_unique(project: Project, diags: Diagnostics) -> None:
             first[annotation.id] = (annotation.path, line)
     names: dict[str, int] = {}
     for entry in project.glossary:
-        for name in (entry.term, *entry.aliases):
-            key = name.lower()
+        # The same word in two cases within one entry is harmless; across entries it is not.
+        for key in {name.lower() for name in (entry.term, *entry.aliases)}:
             if key in names:
                 diags.error(entry.path, entry.line, "D002",
-                            f"glossary term or alias '{name}' is already defined at line {names[key]}")
+                            f"glossary term or alias '{key}' is already defined at line {names[key]}")
             else:
                 names[key] = entry.line
     terms = [entry.term for entry in project.glossary]

@@ -50,7 +50,7 @@ SOURCE_FIELDS = (
     Field("title", required=True),
     Field("kind", required=True, choices=SOURCE_KINDS),
     Field("author", required=True),
-    Field("date", required=True, is_date=True),
+    Field("date", required=True, is_date=True, undated_ok=True),
     Field("cite", required=True),
     Field("captured_from"),
     Field("rights"),

@@ -16,6 +16,7 @@ from typing import Any
 from .diagnostics import Diagnostics
 from .yamlfile import LocatedDict
 
+UNDATED = "n.d."
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
 
 
@@ -26,6 +27,7 @@ class Field:
     required: bool = False
     choices: tuple[str, ...] = ()
     is_date: bool = False
+    undated_ok: bool = False  # 'n.d.' (Chicago's 'no date') is accepted
 
 
 def did_you_mean(word: str, candidates: list[str] | tuple[str, ...]) -> str:
@@ -103,13 +105,16 @@ def read_fields(
                 f"'{spec.name}' is '{text}', which is not one of: {', '.join(spec.choices)}",
                 did_you_mean(text, spec.choices),
             )
-        elif spec.is_date and text and not valid_date(text):
+        elif spec.is_date and text and not valid_date(text) and not (
+            spec.undated_ok and text == UNDATED
+        ):
             diags.error(
                 path,
                 line,
                 "K005",
                 f"'{spec.name}' is '{text}', which is not a real date",
-                "write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 1962-10-22",
+                "write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 1962-10-22"
+                + (", or n.d. when the work is undated" if spec.undated_ok else ""),
             )
         values[spec.name] = text
     return values
