@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import assemble, checks, epub, pdf
+from . import assemble, checks, epub, pdf, quotations
 from .diagnostics import BuildAborted, Diagnostics
 from .model import Project
 from .pandoc import PandocFailed
@@ -39,6 +39,7 @@ def load_checked(root: Path, *, strict: bool = False) -> tuple[Project, Diagnost
     project = load_project(root, diags)
     if project is not None:
         checks.run(project, diags)
+        quotations.check_excerpts(project, diags)
     _stop_on_errors(diags, strict)
     assert project is not None
     return project, diags

@@ -1,0 +1,46 @@
+"""Excerpts are quotations: every passage must stand verbatim in the capture it names.
+
+An editor may cut (marking the cut with an ellipsis) and insert bracketed words, never reword.
+The comparison forgives only the cleaner's own normalisations (ligatures, quotes, dashes,
+white space); see provenance.py.
+"""
+
+from __future__ import annotations
+
+from .contentfiles import inside, read_text
+from .diagnostics import Diagnostics
+from .model import Project
+from .provenance import verify_excerpt
+
+MAX_SHOWN = 160
+
+
+def _shorten(text: str) -> str:
+    return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1].rstrip() + "…"
+
+
+def check_excerpts(project: Project, diags: Diagnostics) -> None:
+    sources_dir = project.root / "sources"
+    for source in project.sources.values():
+        if not source.captured_from:
+            continue
+        line = source.line_of.get("captured_from", 1)
+        capture_path = sources_dir / source.captured_from
+        if not inside(project.root, capture_path) or not capture_path.is_file():
+            diags.error(source.path, line, "Q002",
+                        f"captured_from names '{source.captured_from}', which is not a file "
+                        "under sources/", "give the path relative to sources/, e.g. raw/page.txt")
+            continue
+        capture = read_text(project.root, capture_path, diags)
+        if capture is None:
+            continue
+        for mismatch in verify_excerpt(source.body, capture):
+            hint = (f'the capture reads: "{_shorten(mismatch.closest)}"' if mismatch.closest
+                    else "no similar wording found in the capture")
+            diags.error(
+                source.path,
+                source.body_line + mismatch.line - 1,
+                "Q001",
+                f'passage is not verbatim in {source.captured_from}: "{_shorten(mismatch.passage)}"',
+                hint,
+            )
