@@ -9,6 +9,7 @@ its number. Anchoring problems become located diagnostics (A001..A003).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import pairwise
 
 from lxml import html as lxml_html
 from lxml.etree import _Element
@@ -112,7 +113,7 @@ def _mark_block(block: _Element, placements: list[Placement]) -> None:
             cuts.update(x for x in (p.start, p.end) if start < x < end)
         edges = sorted(cuts)
         pieces: list[str | _Element] = []
-        for a, b in zip(edges, edges[1:], strict=False):
+        for a, b in pairwise(edges):
             chunk = text[a - start : b - start]
             covering = [p for p in placements if p.start <= a and b <= p.end]
             if covering:

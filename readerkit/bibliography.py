@@ -6,6 +6,7 @@ with lines, before Pandoc would fail or silently print '???'.
 
 from __future__ import annotations
 
+import logging
 import re
 from pathlib import Path
 
@@ -16,6 +17,9 @@ from .contentfiles import read_text
 from .diagnostics import Diagnostics
 from .model import BibEntry
 
+# bibtexparser logs every failed block to stderr; we report them ourselves, with lines.
+logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)
+
 CITATION_KEY = re.compile(r"(?<![\w.@])@([A-Za-z0-9_][\w:.#$%&\-+?<>~/]*\w|[A-Za-z0-9_])")
 
 
@@ -25,16 +29,22 @@ def load(root: Path, path: Path, diags: Diagnostics) -> dict[str, BibEntry]:
     text = read_text(root, path, diags)
     if text is None:
         return {}
-    library = bibtexparser.parse_string(text)
+    try:
+        library = bibtexparser.parse_string(text)
+    except Exception as error:  # the parser's own bugs become a located message
+        diags.error(path, 1, "B001", f"BibTeX syntax error: {error}",
+                    "check the braces and the commas between fields")
+        return {}
     for block in library.failed_blocks:
         line = block.start_line + 1
         if isinstance(block, DuplicateBlockKeyBlock):
             diags.error(path, line, "B002", f"duplicate bibliography key '{block.key}'")
         elif isinstance(block, ParsingFailedBlock):
-            reason = str(block.error).split("\n")[-1].strip() if block.error else "syntax error"
+            reason = getattr(block.error, "abort_reason", "") or str(block.error or "")
+            reason = reason.strip().rstrip(".") or "the entry could not be read"
             diags.error(path, line, "B001", f"BibTeX syntax error: {reason}",
                         "check the braces and the commas between fields")
-    return {
+    entries = {
         entry.key: BibEntry(
             key=entry.key,
             entry_type=entry.entry_type.lower(),
@@ -43,6 +53,11 @@ def load(root: Path, path: Path, diags: Diagnostics) -> dict[str, BibEntry]:
         )
         for entry in library.entries
     }
+    for entry in entries.values():
+        if not entry.fields.get("title", "").strip("{} \n"):
+            diags.error(path, entry.line, "B005", f"bibliography entry '{entry.key}' has no title",
+                        "add title = {...}; citations print it")
+    return entries
 
 
 def cited_keys(markdown: str) -> list[str]:

@@ -14,12 +14,22 @@ from .schema import did_you_mean
 Rule = Callable[[Project, Diagnostics], None]
 
 
+def _unusable(project: Project, source_id: str) -> bool:
+    """A source file exists but could not be loaded: its own error says why, so rules that
+    need the source stay quiet instead of claiming it does not exist."""
+    return source_id not in project.sources and (
+        project.root / "sources" / f"{source_id}.md"
+    ).is_file()
+
+
 def parts_name_existing_sources(project: Project, diags: Diagnostics) -> None:
     book = project.book
     seen: dict[str, str] = {}
     for part in book.parts:
         for source_id in part.sources:
-            if source_id not in project.sources:
+            if _unusable(project, source_id):
+                pass
+            elif source_id not in project.sources:
                 diags.error(
                     book.path, part.line, "S001",
                     f"part '{part.title}' lists source '{source_id}', but sources/{source_id}.md "
@@ -33,13 +43,39 @@ def parts_name_existing_sources(project: Project, diags: Diagnostics) -> None:
     for source in project.sources.values():
         if source.id not in seen:
             diags.warning(source.path, 1, "S002",
-                          f"source '{source.id}' is not in any part of book.yaml, so it is not printed")
+                          f"source '{source.id}' is not in any part of book.yaml, "
+                          "so it is not printed")
+
+
+def sources_are_distinct(project: Project, diags: Diagnostics) -> None:
+    """Two files holding the same source: same title from the same work (the same `cite`).
+
+    File names are the ids, so two sources cannot share an id; what can happen is a copy of a
+    source saved under a second name, which would print the same excerpt twice.
+    """
+    first: dict[tuple[str, str], str] = {}
+    order = [sid for part in project.book.parts for sid in part.sources]
+    rank = {sid: order.index(sid) for sid in order}
+    # Sources in the book's reading order first: the copy outside the parts is the one named.
+    for source in sorted(project.sources.values(),
+                         key=lambda s: (rank.get(s.id, len(order)), s.id)):
+        if not source.title or not source.cite:
+            continue
+        key = (" ".join(source.title.lower().split()), source.cite)
+        if key in first:
+            diags.error(source.path, source.line_of.get("title", 1), "D003",
+                        f"source '{source.id}' has the same title and cite as "
+                        f"'{first[key]}'",
+                        "remove the copy, or give each excerpt its own title")
+        else:
+            first[key] = source.id
 
 
 def annotations_belong_to_sources(project: Project, diags: Diagnostics) -> None:
     reported: set[Path] = set()
     for annotation in project.annotations:
-        if annotation.source_id not in project.sources and annotation.path not in reported:
+        if (annotation.source_id not in project.sources and annotation.path not in reported
+                and not _unusable(project, annotation.source_id)):
             reported.add(annotation.path)
             diags.error(
                 annotation.path, 1, "A005",
@@ -70,7 +106,8 @@ def ids_are_valid_and_unique(project: Project, diags: Diagnostics) -> None:
         for key in {name.lower() for name in (entry.term, *entry.aliases)}:
             if key in names:
                 diags.error(entry.path, entry.line, "D002",
-                            f"glossary term or alias '{key}' is already defined at line {names[key]}")
+                            f"glossary term or alias '{key}' is already defined at line "
+                            f"{names[key]}")
             else:
                 names[key] = entry.line
     terms = [entry.term for entry in project.glossary]
@@ -119,9 +156,11 @@ def citations_exist(project: Project, diags: Diagnostics) -> None:
                         did_you_mean(key, keys))
     for event in project.timeline:
         for key in event.sources:
-            if key not in project.bibliography and key not in project.sources:
+            if (key not in project.bibliography and key not in project.sources
+                    and not _unusable(project, key)):
                 diags.error(event.path, event.line, "B004",
-                            f"timeline source '{key}' is neither a bibliography key nor a source id",
+                            f"timeline source '{key}' is neither a bibliography key nor a "
+                            "source id",
                             did_you_mean(key, keys + list(project.sources)))
 
 
@@ -145,6 +184,7 @@ def sources_have_rights(project: Project, diags: Diagnostics) -> None:
 
 RULES: tuple[Rule, ...] = (
     parts_name_existing_sources,
+    sources_are_distinct,
     annotations_belong_to_sources,
     ids_are_valid_and_unique,
     citations_exist,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import stat
 from pathlib import Path
 
 from .diagnostics import Diagnostics
@@ -30,16 +31,25 @@ def read_text(root: Path, path: Path, diags: Diagnostics) -> str | None:
         )
         return None
     try:
-        size = path.stat().st_size
+        status = path.stat()
+        if not stat.S_ISREG(status.st_mode):
+            # A FIFO or device would block or never end: only plain files are content.
+            diags.error(path, 0, "F004", "cannot read file: it is not a regular file")
+            return None
+        size = status.st_size
+        if size <= MAX_FILE_BYTES:
+            with path.open("rb") as stream:
+                data = stream.read(MAX_FILE_BYTES + 1)  # the file may grow after stat()
+            size = max(size, len(data))
     except OSError as error:
         diags.error(path, 0, "F004", f"cannot read file: {error.strerror}")
         return None
     if size > MAX_FILE_BYTES:
         diags.error(
-            path, 0, "F002", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}"
+            path, 0, "F002", f"file is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}",
+            "split the file or cut the excerpt; no content file needs to be this large",
         )
         return None
-    data = path.read_bytes()
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:

@@ -6,6 +6,7 @@ at once (as Sphinx's located warnings do); the pipeline aborts only after a stag
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -42,9 +43,11 @@ class Diagnostics:
     items: list[Diagnostic] = field(default_factory=list)
 
     def relative(self, path: Path | str) -> str:
-        path = Path(path)
+        # Symlinks are not followed: a link that leads out of the project is named by where
+        # the editor sees it, not by its target.
+        path = Path(os.path.abspath(path))
         try:
-            return path.resolve().relative_to(self.root.resolve()).as_posix()
+            return path.relative_to(self.root.resolve()).as_posix()
         except ValueError:
             return path.as_posix()
 

@@ -78,24 +78,42 @@ TIMELINE_FIELDS = (
 )
 
 
+FAILED = object()  # the file could not be read or parsed (already reported)
+
+
 def _load_yaml_file(root: Path, path: Path, diags: Diagnostics) -> Any:
+    """The parsed YAML (None for an empty file), or FAILED after reporting why."""
     text = read_text(root, path, diags)
     if text is None:
-        return None
+        return FAILED
     try:
         return load_yaml(text)
     except YamlProblem as problem:
         diags.error(path, problem.line, "Y001", problem.message)
-        return None
+        return FAILED
 
 
 def _expect(data: Any, kind: type, path: Path, diags: Diagnostics, what: str) -> bool:
     if isinstance(data, kind):
         return True
-    wanted = "a list of entries (lines starting with '- ')" if kind is list else "a mapping"
+    if issubclass(kind, list):
+        wanted = "a list of entries (lines starting with '- ')"
+    else:
+        wanted = "a mapping of keys to values (lines like 'title: ...')"
     line = getattr(data, "line", 1)
-    diags.error(path, line, "Y002", f"{what} must be {wanted}")
+    if data is None:
+        diags.error(path, line, "Y002", f"{what} is empty; it must be {wanted}")
+    else:
+        diags.error(path, line, "Y002", f"{what} must be {wanted}")
     return False
+
+
+def _list_file(root: Path, path: Path, diags: Diagnostics, what: str) -> list[Any]:
+    """Items of a YAML file holding a list; an empty (or comments-only) file is an empty list."""
+    data = _load_yaml_file(root, path, diags)
+    if data is FAILED or data is None or not _expect(data, LocatedList, path, diags, what):
+        return []
+    return list(data)
 
 
 def _read_markdown(root: Path, base: Path, name: str, where: Path, line: int,
@@ -103,7 +121,11 @@ def _read_markdown(root: Path, base: Path, name: str, where: Path, line: int,
     if not name:
         return None, ""
     path = base / name
-    if not inside(root, path) or not path.is_file():
+    if not inside(root, path):
+        diags.error(where, line, "F003", f"'{name}' leads outside the project",
+                    f"put the file under {base.name}/ and name it relative to that folder")
+        return None, ""
+    if not path.is_file():
         diags.error(where, line, "S003", f"file '{name}' not found under {base.name}/")
         return None, ""
     return path, read_text(root, path, diags) or ""
@@ -115,7 +137,7 @@ def load_book(root: Path, diags: Diagnostics) -> Book | None:
         diags.error(path, 0, "S004", "book/book.yaml not found", "is --root the reader's folder?")
         return None
     data = _load_yaml_file(root, path, diags)
-    if data is None or not _expect(data, LocatedDict, path, diags, "book.yaml"):
+    if data is FAILED or not _expect(data, LocatedDict, path, diags, "book.yaml"):
         return None
     values = read_fields(data, BOOK_FIELDS, path, diags, what="book.yaml")
     parts: list[Part] = []
@@ -199,11 +221,8 @@ def load_source(root: Path, path: Path, diags: Diagnostics) -> Source | None:
 
 
 def load_annotations(root: Path, path: Path, diags: Diagnostics) -> list[Annotation]:
-    data = _load_yaml_file(root, path, diags)
-    if data is None or not _expect(data, LocatedList, path, diags, "an annotations file"):
-        return []
     result = []
-    for item in data:
+    for item in _list_file(root, path, diags, "an annotations file"):
         if not _expect(item, LocatedDict, path, diags, "each annotation"):
             continue
         values = read_fields(item, ANNOTATION_FIELDS, path, diags, what="annotation")
@@ -229,11 +248,8 @@ def load_glossary(root: Path, diags: Diagnostics) -> list[GlossaryEntry]:
     path = root / "book" / "glossary.yaml"
     if not path.is_file():
         return []
-    data = _load_yaml_file(root, path, diags)
-    if data is None or not _expect(data, LocatedList, path, diags, "glossary.yaml"):
-        return []
     entries = []
-    for item in data:
+    for item in _list_file(root, path, diags, "glossary.yaml"):
         if _expect(item, LocatedDict, path, diags, "each glossary entry"):
             values = read_fields(item, GLOSSARY_FIELDS, path, diags, what="glossary entry")
             entries.append(GlossaryEntry(path=path, line=item.line, **values))
@@ -244,11 +260,8 @@ def load_timeline(root: Path, diags: Diagnostics) -> list[TimelineEvent]:
     path = root / "book" / "timeline.yaml"
     if not path.is_file():
         return []
-    data = _load_yaml_file(root, path, diags)
-    if data is None or not _expect(data, LocatedList, path, diags, "timeline.yaml"):
-        return []
     events = []
-    for item in data:
+    for item in _list_file(root, path, diags, "timeline.yaml"):
         if _expect(item, LocatedDict, path, diags, "each timeline event"):
             values = read_fields(item, TIMELINE_FIELDS, path, diags, what="timeline event")
             events.append(TimelineEvent(number=0, path=path, line=item.line, **values))

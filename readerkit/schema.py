@@ -72,7 +72,9 @@ def read_fields(
         raw = data.get(spec.name)
         line = data.line_of(spec.name)
         if raw is None:
-            if spec.required:
+            if spec.required and spec.name in data:  # 'note:' with nothing after it
+                diags.error(path, line, "K006", f"'{spec.name}' is empty in {what}")
+            elif spec.required:
                 diags.error(path, data.line, "K002", f"{what} is missing required '{spec.name}'")
             values[spec.name] = [] if spec.kind is list else ""
             continue
@@ -87,6 +89,8 @@ def read_fields(
                 values[spec.name] = []
                 continue
             values[spec.name] = [str(x) for x in raw]
+            if spec.required and not any(v.strip() for v in values[spec.name]):
+                diags.error(path, line, "K006", f"'{spec.name}' is empty in {what}")
             continue
         if isinstance(raw, bool) or not isinstance(raw, str | int | float):
             diags.error(

@@ -106,7 +106,7 @@ def load_yaml(text: str, *, first_line: int = 1) -> Any:
     # Padding with newlines keeps every recorded line equal to the line in the file.
     text = "\n" * (first_line - 1) + text
     try:
-        return yaml.load(text, Loader=_Loader)  # noqa: S506 - _Loader derives from SafeLoader
+        return yaml.load(text, Loader=_Loader)  # _Loader derives from SafeLoader
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else first_line
