@@ -30,13 +30,13 @@ def load(root: Path, path: Path, diags: Diagnostics) -> dict[str, BibEntry]:
     if text is None:
         return {}
     try:
-        library = bibtexparser.parse_string(text)
+        library = bibtexparser.parse_string(text)  # type: ignore[attr-defined]
     except Exception as error:  # the parser's own bugs become a located message
         diags.error(path, 1, "B001", f"BibTeX syntax error: {error}",
                     "check the braces and the commas between fields")
         return {}
     for block in library.failed_blocks:
-        line = block.start_line + 1
+        line = (block.start_line or 0) + 1
         if isinstance(block, DuplicateBlockKeyBlock):
             diags.error(path, line, "B002", f"duplicate bibliography key '{block.key}'")
         elif isinstance(block, ParsingFailedBlock):
@@ -49,7 +49,7 @@ def load(root: Path, path: Path, diags: Diagnostics) -> dict[str, BibEntry]:
             key=entry.key,
             entry_type=entry.entry_type.lower(),
             fields={f.key.lower(): str(f.value) for f in entry.fields},
-            line=entry.start_line + 1,
+            line=(entry.start_line or 0) + 1,
         )
         for entry in library.entries
     }

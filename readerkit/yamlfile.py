@@ -67,19 +67,19 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
     result.line = node.start_mark.line + 1
     result.key_lines = {}
     for key_node, value_node in node.value:
-        key = loader.construct_object(key_node, deep=True)  # type: ignore[no-untyped-call]
+        key = loader.construct_object(key_node, deep=True)
         if not isinstance(key, str):
             key = str(key)
         if key in result:
             raise YamlProblem(key_node.start_mark.line + 1, f"duplicate key '{key}'")
-        result[key] = loader.construct_object(value_node, deep=True)  # type: ignore[no-untyped-call]
+        result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
 
 
 def _construct_sequence(loader: _Loader, node: yaml.SequenceNode) -> LocatedList:
     result = LocatedList(
-        loader.construct_object(child, deep=True)  # type: ignore[no-untyped-call]
+        loader.construct_object(child, deep=True)
         for child in node.value
     )
     result.line = node.start_mark.line + 1
