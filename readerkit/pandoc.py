@@ -19,6 +19,7 @@ import pypandoc
 from lxml import html as lxml_html
 from lxml.etree import _Element
 
+from . import cache as build_cache
 from .htmltools import inner_html
 
 READER = "markdown-raw_html-raw_attribute-raw_tex"
@@ -90,6 +91,26 @@ def _run(markdown: str, bibliography: Path | None, csl: Path, cwd: Path) -> tupl
     return done.stdout.decode("utf-8"), stderr
 
 
+def _run_cached(markdown: str, bibliography: Path | None, csl: Path, cwd: Path) -> tuple[str, str]:
+    """_run, through the build cache when one is active: keyed on the whole batch (citations
+    in Chicago notes style depend on everything before them, so fragments are not independent),
+    the bibliography, the CSL style and the filter, by content."""
+    store = build_cache.active()
+    if store is None:
+        return _run(markdown, bibliography, csl, cwd)
+    entry = build_cache.key(
+        "pandoc", pandoc_version(), markdown, str(cwd), str(bibliography),
+        bibliography.read_bytes() if bibliography is not None else b"",
+        csl.read_bytes(), FILTER.read_bytes(),
+    )
+    found = store.get_object("pandoc", entry)
+    if isinstance(found, tuple) and len(found) == 2:
+        return found
+    result = _run(markdown, bibliography, csl, cwd)
+    store.put_object("pandoc", entry, result)
+    return result
+
+
 def _footnote_body(item: _Element) -> str:
     for back in item.xpath('.//a[contains(@class, "footnote-back")]'):
         back.drop_tree()
@@ -100,7 +121,7 @@ def render(
     fragments: list[Fragment], *, bibliography: Path | None, csl: Path, cwd: Path, lang: str
 ) -> Rendered:
     markdown = _batch_markdown(fragments, lang)
-    output, stderr = _run(markdown, bibliography, csl, cwd)
+    output, stderr = _run_cached(markdown, bibliography, csl, cwd)
     tree = lxml_html.fragment_fromstring(output, create_parent="div")
     footnotes = {item.get("id"): item for item in tree.xpath('//section[@id="footnotes"]//li')}
     rendered = Rendered(warnings=[line for line in stderr.splitlines() if line.strip()])

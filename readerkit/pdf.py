@@ -43,6 +43,7 @@ class PrintLayout:
     pages: int
     anchor_pages: dict[str, int]  # element id -> 0-based index of the page it starts on
     page_labels: list[str]  # printed folio of each page ("iii", "14"), "" where none
+    document: Any = None  # the rendered WeasyPrint document while the PDF is still unwritten
 
 
 def print_html(book: BookDoc, *, timeline_svg: str = "") -> str:
@@ -56,7 +57,9 @@ def print_html(book: BookDoc, *, timeline_svg: str = "") -> str:
     )
 
 
-def layout(book: BookDoc, html_text: str, *, page_size: str) -> PrintLayout:
+def layout(book: BookDoc, html_text: str, *, page_size: str, write: bool = True) -> PrintLayout:
+    """Render the print HTML; with write=False the PDF is left unwritten (pdf == b"", call
+    write_pdf(book, result) for it): an EPUB-only build needs only the page numbers."""
     root = book.project.root
     fetcher = ProjectOnlyFetcher(root)
     css = [weasyprint.CSS(filename=str(book.project.styles_dir / "print.css"), url_fetcher=fetcher)]
@@ -69,8 +72,18 @@ def layout(book: BookDoc, html_text: str, *, page_size: str) -> PrintLayout:
     for index, page in enumerate(document.pages):
         for anchor in page.anchors:
             anchor_pages.setdefault(anchor, index)
-    pdf = document.write_pdf(
-        pdf_identifier=book.project.book.identifier.encode(), uncompressed_pdf=False
-    )
-    return PrintLayout(pdf=pdf, pages=len(document.pages), anchor_pages=anchor_pages,
-                       page_labels=[])
+    result = PrintLayout(pdf=b"", pages=len(document.pages), anchor_pages=anchor_pages,
+                         page_labels=[], document=document)
+    if write:
+        write_pdf(book, result)
+    return result
+
+
+def write_pdf(book: BookDoc, result: PrintLayout) -> bytes:
+    """Write the PDF of a layout made with write=False (then drop the document)."""
+    if result.document is not None:
+        result.pdf = result.document.write_pdf(
+            pdf_identifier=book.project.book.identifier.encode(), uncompressed_pdf=False
+        )
+        result.document = None
+    return result.pdf
