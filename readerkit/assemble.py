@@ -121,8 +121,20 @@ class BookDoc:
         return [doc for part in self.parts for doc in part.sources]
 
 
-MONTHS = ("January February March April May June July August September October November "
-          "December").split()
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
 
 
 def display_date(text: str) -> str:
@@ -150,8 +162,10 @@ def short_reference(project: Project, key: str) -> str:
     entry = project.bibliography.get(key)
     if entry is None:
         return key
-    who = entry.fields.get("author") or entry.fields.get("editor") or entry.fields.get(
-        "organization", entry.fields.get("publisher", "")
+    who = (
+        entry.fields.get("author")
+        or entry.fields.get("editor")
+        or entry.fields.get("organization", entry.fields.get("publisher", ""))
     )
     who = who.split(" and ")[0].split(",")[0].strip("{} ")
     title = entry.fields.get("shorttitle") or entry.fields.get("title", key)
@@ -187,7 +201,9 @@ def render_fragments(project: Project) -> pandoc.Rendered:
     )
 
 
-def _collect_notes(tree: etree._Element, rendered: pandoc.Rendered, project: Project) -> list[NoteDoc]:
+def _collect_notes(
+    tree: etree._Element, rendered: pandoc.Rendered, project: Project
+) -> list[NoteDoc]:
     """Number the note calls in reading order and gather their notes."""
     by_id = {f"ann-{a.id}": a for a in project.annotations}
     notes = []
@@ -210,7 +226,10 @@ def _prose(markup: str, rendered: pandoc.Rendered, project: Project) -> Prose:
 
 
 def _source_doc(
-    source: Source, part_number: int, rendered: pandoc.Rendered, project: Project,
+    source: Source,
+    part_number: int,
+    rendered: pandoc.Rendered,
+    project: Project,
     diags: Diagnostics,
 ) -> SourceDoc:
     tree = parse_fragment(rendered.html[f"source:{source.id}"])
@@ -246,8 +265,11 @@ def assemble(project: Project, rendered: pandoc.Rendered, diags: Diagnostics) ->
             entry=entry,
             definition_html=rendered.html.get(f"gloss:{entry.slug}", ""),
             see=[(term, slugs[term.lower()]) for term in entry.see if term.lower() in slugs],
-            uses=[(doc, doc.glossary_uses[entry.slug]) for doc in all_docs
-                  if entry.slug in doc.glossary_uses],
+            uses=[
+                (doc, doc.glossary_uses[entry.slug])
+                for doc in all_docs
+                if entry.slug in doc.glossary_uses
+            ],
         )
         for entry in sorted(project.glossary, key=lambda e: e.term.lower())
     ]

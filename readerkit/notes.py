@@ -16,7 +16,9 @@ from lxml import etree
 from .assemble import NoteDoc
 from .htmltools import inner_html, parse_fragment
 
-CALL = re.compile(r'<a class="noteref" data-note="([^"]+)"(?: data-kind="[^"]*")? data-number="\d+"></a>')
+CALL = re.compile(
+    r'<a class="noteref" data-note="([^"]+)"(?: data-kind="[^"]*")? data-number="\d+"></a>'
+)
 BLOCK_TAGS = ("p", "div", "ul", "ol", "li", "blockquote")
 
 
@@ -40,8 +42,9 @@ def print_note(note: NoteDoc) -> str:
     audience = " note-instructor" if note.audience == "instructor" else ""
     body = inline_blocks(note.html)
     if label:
-        body = re.sub(r'^(<span class="note-p">)?', lambda m: (m.group(0) or "") + label, body, 1)
-    return (f'<span class="footnote note-{note.kind}{audience}" id="{note.id}">{body}</span>')
+        first = '<span class="note-p">'
+        body = first + label + body[len(first) :] if body.startswith(first) else label + body
+    return f'<span class="footnote note-{note.kind}{audience}" id="{note.id}">{body}</span>'
 
 
 def for_print(markup: str, notes: list[NoteDoc]) -> str:
@@ -50,8 +53,10 @@ def for_print(markup: str, notes: list[NoteDoc]) -> str:
 
 
 def epub_call(note: NoteDoc) -> str:
-    return (f'<a epub:type="noteref" role="doc-noteref" class="noteref note-{note.kind}" '
-            f'id="ref-{note.id}" href="#{note.id}">{note.number}</a>')
+    return (
+        f'<a epub:type="noteref" role="doc-noteref" class="noteref note-{note.kind}" '
+        f'id="ref-{note.id}" href="#{note.id}">{note.number}</a>'
+    )
 
 
 def for_epub(markup: str, notes: list[NoteDoc]) -> str:

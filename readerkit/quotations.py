@@ -27,20 +27,28 @@ def check_excerpts(project: Project, diags: Diagnostics) -> None:
         line = source.line_of.get("captured_from", 1)
         capture_path = sources_dir / source.captured_from
         if not inside(project.root, capture_path) or not capture_path.is_file():
-            diags.error(source.path, line, "Q002",
-                        f"captured_from names '{source.captured_from}', which is not a file "
-                        "under sources/", "give the path relative to sources/, e.g. raw/page.txt")
+            diags.error(
+                source.path,
+                line,
+                "Q002",
+                f"captured_from names '{source.captured_from}', which is not a file under sources/",
+                "give the path relative to sources/, e.g. raw/page.txt",
+            )
             continue
         capture = read_text(project.root, capture_path, diags)
         if capture is None:
             continue
         for mismatch in verify_excerpt(source.body, capture):
-            hint = (f'the capture reads: "{_shorten(mismatch.closest)}"' if mismatch.closest
-                    else "no similar wording found in the capture")
+            hint = (
+                f'the capture reads: "{_shorten(mismatch.closest)}"'
+                if mismatch.closest
+                else "no similar wording found in the capture"
+            )
             diags.error(
                 source.path,
                 source.body_line + mismatch.line - 1,
                 "Q001",
-                f'passage is not verbatim in {source.captured_from}: "{_shorten(mismatch.passage)}"',
+                f"passage is not verbatim in {source.captured_from}: "
+                f'"{_shorten(mismatch.passage)}"',
                 hint,
             )

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TypeAlias
 
 from lxml.etree import _Element
 
-Piece = str | _Element
+Piece: TypeAlias = str | _Element
 
 
 @dataclass(frozen=True)
@@ -33,7 +34,7 @@ class Slot:
 
 
 def slots(block: _Element, skip: tuple[str, ...] = ()) -> Iterator[Slot]:
-    """Text slots inside `block` in reading order; subtrees matching `skip` classes are passed over."""
+    """Text slots inside `block` in reading order, passing over subtrees with `skip` classes."""
 
     def walk(element: _Element) -> Iterator[Slot]:
         if element.text:

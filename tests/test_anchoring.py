@@ -52,15 +52,17 @@ words = st.text(alphabet="abcdefghij \u2019\u201c\u201d-", min_size=1, max_size=
 
 
 @given(st.lists(words, min_size=3, max_size=30), st.data())
-def test_a_quote_cut_from_the_text_anchors_where_it_was_cut(parts: list[str], data: st.DataObject) -> None:
+def test_a_quote_cut_from_the_text_anchors_where_it_was_cut(
+    parts: list[str], data: st.DataObject
+) -> None:
     text = " ".join(parts)
     start = data.draw(st.integers(0, len(text) - 1))
     end = data.draw(st.integers(start + 1, len(text)))
     quote = text[start:end]
     if not fold_text(quote):
         return
-    found = find_quote(text, quote, text[max(0, start - 40):start], text[end:end + 40])
-    assert any(fold_text(text[m.start:m.end]) == fold_text(quote) for m in found.matches)
+    found = find_quote(text, quote, text[max(0, start - 40) : start], text[end : end + 40])
+    assert any(fold_text(text[m.start : m.end]) == fold_text(quote) for m in found.matches)
     spans = [(m.start, m.end) for m in found.matches]
     # The cut place itself is among the matches (its folded edges may trim white space).
     assert any(s <= start + len(quote) and e >= start for s, e in spans)
@@ -75,4 +77,4 @@ def test_an_edit_elsewhere_does_not_move_the_quote(insertion: str) -> None:
     assert (before.start, before.end) == (after.start, after.end)
     edited_front = insertion + " " + text
     moved = find_quote(edited_front, "unique passage").matches[0]
-    assert edited_front[moved.start:moved.end] == "unique passage"
+    assert edited_front[moved.start : moved.end] == "unique passage"

@@ -35,8 +35,17 @@ def test_anchor_ids_exist_in_epub_and_print(mini: Built) -> None:
     files = mini.epub_files()
     xhtml = "".join(v for k, v in files.items() if k.endswith(".xhtml"))
     html = print_html(mini.root)
-    for anchor in ("p-snow-letter-1", "p-snow-letter-2", "p-pump-essay-1", "ann-snow-spot",
-                   "ann-essay-pump", "gloss-pump", "gloss-cholera", "tl-1", "tl-2"):
+    for anchor in (
+        "p-snow-letter-1",
+        "p-snow-letter-2",
+        "p-pump-essay-1",
+        "ann-snow-spot",
+        "ann-essay-pump",
+        "gloss-pump",
+        "gloss-cholera",
+        "tl-1",
+        "tl-2",
+    ):
         assert re.search(f'id="{anchor}"', xhtml), anchor
         assert re.search(f'id="{anchor}"', html), anchor
 

@@ -1,4 +1,4 @@
-"""The command line contract other tools rely on: commands, exit codes, nothing written on failure."""
+"""The command line contract other tools rely on: commands, exit codes, no writes on failure."""
 
 from __future__ import annotations
 
@@ -45,8 +45,10 @@ def test_content_error_exits_1_and_keeps_last_good_outputs(tmp_path: Path) -> No
     done = run_build("all", "--root", str(root), "--out", str(out))
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
-    assert ("book/annotations/snow-letter.yaml:2: A001 quote of annotation 'snow-spot' not found "
-            "in snow-letter") in done.stderr
+    assert (
+        "book/annotations/snow-letter.yaml:2: A001 quote of annotation 'snow-spot' not found "
+        "in snow-letter"
+    ) in done.stderr
     assert 'hint: closest passage: "nearly all the deaths"' in done.stderr
     assert (out / "pump-reader.pdf").read_bytes() == good
     assert not (out / "pump-reader.epub").exists()

@@ -9,9 +9,9 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-
 from conftest import REPO, Built, print_html, run_build
 from epubcheck_verdict import problems
+
 from readerkit.diagnostics import Diagnostics
 from readerkit.project import load_project
 
@@ -27,9 +27,7 @@ def project():  # type: ignore[no-untyped-def]
 
 
 def test_raw_captures_are_kept_byte_for_byte() -> None:
-    sums = dict(
-        reversed(line.split()) for line in (RAW / "SHA256SUMS").read_text().splitlines()
-    )
+    sums = dict(reversed(line.split()) for line in (RAW / "SHA256SUMS").read_text().splitlines())
     assert len(sums) == 5
     for name, digest in sums.items():
         assert hashlib.sha256((RAW / name).read_bytes()).hexdigest() == digest, name
@@ -57,8 +55,10 @@ def test_a_reworded_excerpt_is_an_error_showing_the_captures_wording(tmp_path: P
     line = next(n for n, row in enumerate(essay.read_text().split("\n"), 1) if "holding its" in row)
     done = run_build("check", "--root", str(root))
     assert done.returncode == 1
-    assert f"sources/diplo-article.md:{line}: Q001 passage is not verbatim in " \
-           "raw/diplo-triumph-of-diplomacy.txt:" in done.stderr
+    assert (
+        f"sources/diplo-article.md:{line}: Q001 passage is not verbatim in "
+        "raw/diplo-triumph-of-diplomacy.txt:" in done.stderr
+    )
     assert "the world held its breath as the two superpowers" in done.stderr.split("hint:")[1]
 
 
@@ -78,14 +78,27 @@ def test_apparatus_counts(project) -> None:  # type: ignore[no-untyped-def]
     assert any(a.audience == "instructor" and a.kind == "question" for a in project.annotations)
     terms = {e.term for e in project.glossary} | {a for e in project.glossary for a in e.aliases}
     assert len(project.glossary) >= 20
-    for needed in ("DEFCON", "IRBM", "MRBM", "ExComm", "U-2", "IL-28", "Operation Mongoose",
-                   "Bay of Pigs", "SAC"):
+    for needed in (
+        "DEFCON",
+        "IRBM",
+        "MRBM",
+        "ExComm",
+        "U-2",
+        "IL-28",
+        "Operation Mongoose",
+        "Bay of Pigs",
+        "SAC",
+    ):
         assert any(needed.lower() in t.lower() for t in terms), needed
-    assert any("quarantine" in e.term.lower() and "blockade" in (e.definition + " ".join(e.see)).lower()
-               for e in project.glossary)
+    assert any(
+        "quarantine" in e.term.lower() and "blockade" in (e.definition + " ".join(e.see)).lower()
+        for e in project.glossary
+    )
     dates = [e.date for e in project.timeline]
     assert len(dates) >= 20 and "1962-11-20" in dates
-    assert any(d.startswith("1962-07") for d in dates) and any(d.startswith("1963-04") for d in dates)
+    assert any(d.startswith("1962-07") for d in dates) and any(
+        d.startswith("1963-04") for d in dates
+    )
     assert all(e.sources for e in project.timeline)
     assert len(project.book.parts) >= 3
 
@@ -93,8 +106,14 @@ def test_apparatus_counts(project) -> None:  # type: ignore[no-untyped-def]
 def test_reader_pdf_and_epub(reader: Built) -> None:
     assert problems(reader.epub) == []
     text = reader.pdf_text()
-    for expected in ("Credits and permissions", "Timeline", "Glossary", "Bibliography",
-                     "DEFCON", "Dobbs, Michael. One Minute to Midnight"):
+    for expected in (
+        "Credits and permissions",
+        "Timeline",
+        "Glossary",
+        "Bibliography",
+        "DEFCON",
+        "Dobbs, Michael. One Minute to Midnight",
+    ):
         assert expected in text, expected
 
 
