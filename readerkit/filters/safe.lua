@@ -2,13 +2,16 @@
 -- run script, or smuggle raw markup into the book. Reading already disables raw HTML/TeX;
 -- this filter removes what Markdown itself can still express.
 
+-- Links may go to the web (http, https), to an e-mail address, or to an anchor in the book
+-- (#p-source-3). Anything else (javascript:, data:, file:, relative paths that could lead
+-- out of the project) keeps its text and loses the link.
 local function is_safe_url(url)
-  local lower = url:lower()
-  if lower:match("^%s*javascript:") or lower:match("^%s*data:") or lower:match("^%s*vbscript:")
-     or lower:match("^%s*file:") then
-    return false
+  -- Browsers ignore tabs, newlines and other control characters inside a scheme.
+  local squeezed = url:gsub("[%c%s]", ""):lower()
+  if squeezed:match("^#") then
+    return true
   end
-  return true
+  return squeezed:match("^https?://") ~= nil or squeezed:match("^mailto:") ~= nil
 end
 
 function Image(img)
@@ -41,6 +44,8 @@ Div = strip_attributes
 Code = strip_attributes
 CodeBlock = strip_attributes
 Header = strip_attributes
+Table = strip_attributes
+Figure = strip_attributes
 
 function RawBlock(_) return {} end
 function RawInline(_) return {} end
