@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -84,6 +85,13 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
         _report(aborted.diagnostics)
         print(f"build failed: {_summary(aborted.diagnostics)}; nothing was written",
               file=sys.stderr)
+        return EXIT_CONTENT
+    except Exception as error:  # last resort: content problems are diagnostics, not tracebacks
+        if os.environ.get("READERKIT_DEBUG"):
+            raise
+        print(f"internal error: {type(error).__name__}: {error}\n"
+              "nothing was written; this is a bug in readerkit, not in your files "
+              "(set READERKIT_DEBUG=1 for the traceback)", file=sys.stderr)
         return EXIT_CONTENT
     _report(result.diagnostics)
     elapsed = time.perf_counter() - started
