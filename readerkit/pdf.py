@@ -6,13 +6,13 @@ that to carry the print edition's page numbers.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import weasyprint
 
-from . import notes
+from . import notes, pagebreaks
 from .assemble import BookDoc
 from .contentfiles import inside
 from .templating import environment
@@ -43,6 +43,8 @@ class PrintLayout:
     pages: int
     anchor_pages: dict[str, int]  # element id -> 0-based index of the page it starts on
     page_labels: list[str]  # printed folio of each page ("iii", "14"), "" where none
+    # where each page's running text begins, for the EPUB's page-break markers
+    page_starts: list[pagebreaks.PageStart] = field(default_factory=list)
     document: Any = None  # the rendered WeasyPrint document while the PDF is still unwritten
 
 
@@ -73,7 +75,8 @@ def layout(book: BookDoc, html_text: str, *, page_size: str, write: bool = True)
         for anchor in page.anchors:
             anchor_pages.setdefault(anchor, index)
     result = PrintLayout(pdf=b"", pages=len(document.pages), anchor_pages=anchor_pages,
-                         page_labels=[], document=document)
+                         page_labels=[], document=document,
+                         page_starts=pagebreaks.page_starts(document))
     if write:
         write_pdf(book, result)
     return result
