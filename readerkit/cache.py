@@ -123,7 +123,7 @@ class Cache:
             return None
         try:
             return pickle.loads(data)
-        except Exception:  # noqa: BLE001 - a damaged entry is a miss
+        except Exception:  # a damaged entry is a miss
             return None
 
     def put_object(self, kind: str, entry_key: str, value: Any) -> None:

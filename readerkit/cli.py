@@ -34,6 +34,17 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
         sub.add_argument("--out", type=Path, help="output folder (default: ROOT/dist)")
         sub.add_argument("--page-size", choices=("letter", "a4", "trade"),
                          help="override book.yaml's page_size")
+        sub.add_argument("--no-cache", action="store_true",
+                         help="build everything afresh, ignoring ROOT/.cache/readerkit")
+    watch = commands.add_parser(
+        "watch", help="rebuild on every save (EPUB first, then PDF) until Ctrl-C",
+        description="Rebuild on every save under book/, sources/, styles/ and "
+        "bibliography.bib: EPUB first, then PDF. Content errors are reported and the last "
+        "good outputs kept.")
+    add_root(watch)
+    watch.add_argument("--out", type=Path, help="output folder (default: ROOT/dist)")
+    watch.add_argument("--page-size", choices=("letter", "a4", "trade"),
+                       help="override book.yaml's page_size")
     check = commands.add_parser("check", help="load and validate everything, write nothing")
     add_root(check)
     clean = commands.add_parser(
@@ -67,20 +78,29 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
         print(f"build.py: error: {root} is not a reader project (no book/book.yaml)",
               file=sys.stderr)
         return EXIT_USAGE
+    if options.command == "watch":
+        from .watch import watch
+
+        return watch(root, out_dir=options.out, strict=options.strict,
+                     page_size=options.page_size)
     from .pipeline import build  # imported late: WeasyPrint is slow to import
+    from .progress import terminal_progress
 
     formats = {"all": ("pdf", "epub"), "pdf": ("pdf",), "epub": ("epub",)}.get(
         options.command, ())
     started = time.perf_counter()
     try:
-        result = build(
-            root,
-            out_dir=getattr(options, "out", None),
-            formats=formats,
-            strict=options.strict,
-            check_only=options.command == "check",
-            page_size=getattr(options, "page_size", None),
-        )
+        with terminal_progress() as progress:
+            result = build(
+                root,
+                out_dir=getattr(options, "out", None),
+                formats=formats,
+                strict=options.strict,
+                check_only=options.command == "check",
+                page_size=getattr(options, "page_size", None),
+                progress=progress,
+                use_cache=not getattr(options, "no_cache", False),
+            )
     except BuildAborted as aborted:
         _report(aborted.diagnostics)
         print(f"build failed: {_summary(aborted.diagnostics)}; nothing was written",
@@ -99,6 +119,9 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
         print(f"check passed: {_summary(result.diagnostics)}", file=sys.stderr)
     for path in result.outputs:
         print(f"wrote {path}")
+    if result.up_to_date:
+        print(f"up to date ({elapsed:.2f} s): nothing changed since the last build",
+              file=sys.stderr)
     if result.outputs:
         print(f"built in {elapsed:.1f} s ({_summary(result.diagnostics)})", file=sys.stderr)
     return EXIT_OK

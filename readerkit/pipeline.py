@@ -6,20 +6,28 @@ found errors stops the build with all of them (BuildAborted), and the last good 
 
 from __future__ import annotations
 
+import hashlib
+import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from . import assemble, checks, epub, pdf, quotations
+from . import assemble, checks, quotations
+from .cache import Cache, activated, file_digest, key, tree_digest
 from .diagnostics import BuildAborted, Diagnostics
 from .model import Project
 from .pandoc import PandocFailed
 from .project import load_project
 from .publish import write_atomically
 
+if TYPE_CHECKING:  # pdf and epub import WeasyPrint (slow): only when something is built
+    from .pdf import PrintLayout
+
 FORMATS = ("pdf", "epub")
 Progress = Callable[[str], None]
+STAGES = 5  # load+check, Pandoc, print layout, EPUB, PDF (for progress displays)
 
 
 @dataclass
@@ -27,6 +35,43 @@ class BuildResult:
     diagnostics: Diagnostics
     outputs: list[Path] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    up_to_date: bool = False  # nothing changed since the last build: nothing was done
+    cache_hits: list[str] = field(default_factory=list)
+
+
+def _input_digest(root: Path) -> str:
+    """Every file a build reads from the project (the engine is in every cache key)."""
+    root = root.resolve()
+    tops = [root / "book", root / "sources", root / "bibliography.bib", root / "styles"]
+    return tree_digest([top for top in tops if top.exists()], root)
+
+
+def _layout_digest(project: Project) -> str:
+    """Files the print layout may read besides its HTML: print styles and book images."""
+    styles = project.styles_dir
+    files = [p for p in sorted(styles.rglob("*")) if p.is_file() and "epub" not in
+             p.relative_to(styles).as_posix()] if styles.is_dir() else []
+    book_dir = project.root / "book"
+    if book_dir.is_dir():
+        files += [p for p in sorted(book_dir.rglob("*"))
+                  if p.is_file() and p.suffix not in (".md", ".yaml", ".yml")]
+    return tree_digest(files, project.root)
+
+
+def _state_key(out: Path, formats: tuple[str, ...], options: dict[str, Any]) -> str:
+    return key("state", str(out), ",".join(sorted(formats)), repr(sorted(options.items())),
+               os.environ.get("SOURCE_DATE_EPOCH", ""))
+
+
+def _up_to_date(store: Cache, state_key: str, inputs: str) -> dict[str, Any] | None:
+    record = store.get_object("state", state_key)
+    if not isinstance(record, dict) or record.get("inputs") != inputs:
+        return None
+    for name, digest in record.get("outputs", {}).items():
+        path = Path(name)
+        if not path.is_file() or file_digest(path) != digest:
+            return None
+    return record
 
 
 def _stop_on_errors(diags: Diagnostics, strict: bool) -> None:
@@ -70,7 +115,13 @@ def build(
     check_only: bool = False,
     page_size: str | None = None,
     progress: Progress = lambda message: None,
+    use_cache: bool = True,
+    epub_first: bool = False,
 ) -> BuildResult:
+    """Build the given formats. With use_cache, work whose inputs are unchanged is reused from
+    ROOT/.cache/readerkit and a build with nothing changed does nothing (result.up_to_date).
+    With epub_first the EPUB is written as soon as it is ready, before the PDF is (watch mode);
+    otherwise nothing is written until every output is complete."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
@@ -80,32 +131,78 @@ def build(
         timings[name] = now - started
         started = now
 
-    progress("loading and checking")
-    project, diags = load_checked(root, strict=strict)
-    lap("load+check")
-    progress("converting with Pandoc")
-    book = assemble_book(project, diags)
-    _stop_on_errors(diags, strict)
-    lap("assemble")
+    store = Cache.for_project(root, enabled=use_cache and not check_only)
+    out = (out_dir or root / "dist").resolve()
+    # Every option that changes an output belongs here: it is part of the no-op record's key.
+    options: dict[str, Any] = {"strict": strict, "page_size": page_size}
+    state_key = _state_key(out, formats, options)
+    inputs = ""
+    if store.enabled:
+        inputs = _input_digest(root)
+        record = _up_to_date(store, state_key, inputs)
+        if record is not None:
+            lap("up-to-date check")
+            diags = record.get("diagnostics")
+            return BuildResult(diags if isinstance(diags, Diagnostics) else
+                               Diagnostics(root.resolve()), timings=timings, up_to_date=True)
+    with activated(store if store.enabled else None):
+        progress("loading and checking")
+        project, diags = load_checked(root, strict=strict)
+        lap("load+check")
+        progress(f"converting with Pandoc ({len(project.sources)} sources)")
+        book = assemble_book(project, diags)
+        _stop_on_errors(diags, strict)
+        lap("assemble")
     result = BuildResult(diags, timings=timings)
     if check_only:
         return result
-    out = (out_dir or project.root / "dist").resolve()
+    from . import epub, pdf  # WeasyPrint is slow to import: only now
+
     slug = project.book.slug
     finished: dict[Path, bytes] = {}
-    progress("laying out the print edition")
     html_text = pdf.print_html(book)
-    layout = pdf.layout(book, html_text, page_size=page_size or project.book.page_size)
-    lap("pdf")
-    if "pdf" in formats:
-        finished[out / f"{slug}.pdf"] = layout.pdf
+    # Every keyword pdf.layout takes goes in layout_args: they are part of the layout's key.
+    layout_args: dict[str, Any] = {"page_size": page_size or project.book.page_size}
+    layout_key = key("layout", html_text, repr(sorted(layout_args.items())),
+                     _layout_digest(project))
+    want_pdf = "pdf" in formats
+    layout: PrintLayout | None = store.get_object("layout", layout_key)
+    pdf_bytes = store.get("pdf", layout_key) if want_pdf and layout is not None else None
+    if layout is None or (want_pdf and pdf_bytes is None):
+        progress(f"laying out the print edition ({len(project.sources)} sources)")
+        layout = pdf.layout(book, html_text, write=False, **layout_args)
+        store.put_object("layout", layout_key, replace(layout, pdf=b"", document=None))
+    elif pdf_bytes is not None:
+        layout = replace(layout, pdf=pdf_bytes)
+    lap("layout")
     if "epub" in formats:
         progress("packaging the EPUB")
-        finished[out / f"{slug}.epub"] = epub.package(book, layout)
+        epub_path = out / f"{slug}.epub"
+        finished[epub_path] = epub.package(book, layout)
+        if epub_first:
+            write_atomically(epub_path, finished[epub_path])
+            result.outputs.append(epub_path)
+            progress(f"wrote {epub_path}")
         lap("epub")
-    # Only now, with every output complete in memory, is anything written.
+    if want_pdf:
+        if not layout.pdf:
+            progress("writing the PDF")
+            pdf.write_pdf(book, layout)
+            store.put("pdf", layout_key, layout.pdf)
+        finished[out / f"{slug}.pdf"] = layout.pdf
+        lap("pdf")
+    layout.document = None
+    # Only now, with every output complete in memory, is anything written (but see epub_first).
     for path, data in finished.items():
-        write_atomically(path, data)
-        result.outputs.append(path)
+        if path not in result.outputs:
+            write_atomically(path, data)
+            result.outputs.append(path)
     lap("write")
+    result.cache_hits = sorted(set(store.hits))
+    if store.enabled:
+        store.put_object("state", state_key, {
+            "inputs": inputs, "diagnostics": diags,
+            "outputs": {str(path): hashlib.sha256(data).hexdigest()
+                        for path, data in finished.items()},
+        })
     return result
