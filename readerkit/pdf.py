@@ -6,18 +6,83 @@ that to carry the print edition's page numbers.
 
 from __future__ import annotations
 
+import functools
+import shutil
+import subprocess
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import weasyprint
 
-from . import notes, pagebreaks
+from . import notes, pagebreaks, timeline_chart
 from .assemble import BookDoc
 from .contentfiles import inside
 from .templating import environment
 
 PAGE_SIZES = {"letter": "8.5in 11in", "a4": "210mm 297mm", "trade": "6in 9in"}
+# Per size: margins (top, inner, bottom, outer) and body type size. Recto pages have the
+# binding gutter (inner margin) on the left, versos on the right: mirrored for duplex printing.
+PAGE_GEOMETRY = {
+    "letter": (("0.85in", "1.1in", "0.85in", "1.0in"), "11.5pt"),
+    "a4": (("22mm", "28mm", "22mm", "25mm"), "11.5pt"),
+    "trade": (("0.7in", "0.85in", "0.7in", "0.62in"), "10.5pt"),
+}
+BOOK_FONT = "EB Garamond 12"  # from the Debian package fonts-ebgaramond (see `make fonts`)
+# Without the book font, Pango would fake small capitals by shrinking capitals (which also
+# garbles text extraction); use letter-spaced capitals instead.
+NO_SMALL_CAPS_CSS = """
+.book-editors, .part-number, .source-kind, .note-label, .toc .toc-part > a, .credits h2 {
+  font-variant: normal; text-transform: uppercase; font-size: 0.82em; letter-spacing: 0.08em; }
+@page :left { @top-center { font-variant: normal; text-transform: uppercase; font-size: 7.5pt; } }
+"""
+PRINT_SHOP_CSS = "@page { bleed: 3mm; marks: crop cross; }"
+
+
+def page_css(page_size: str, *, print_shop: bool = False) -> str:
+    """The page geometry stylesheet for one page size (appended after styles/print.css)."""
+    size = page_size if page_size in PAGE_SIZES else "letter"
+    (top, inner, bottom, outer), body = PAGE_GEOMETRY[size]
+    css = (f"@page {{ size: {PAGE_SIZES[size]}; }}\n"
+           f"@page :right {{ margin: {top} {outer} {bottom} {inner}; }}\n"
+           f"@page :left {{ margin: {top} {inner} {bottom} {outer}; }}\n"
+           f"html {{ font-size: {body}; }}\n")
+    if print_shop:
+        css += PRINT_SHOP_CSS + "\n"
+    return css
+
+
+@functools.cache
+def font_available(family: str) -> bool:
+    """Whether fontconfig knows the family (False when fc-list is missing)."""
+    fc_list = shutil.which("fc-list")
+    if not fc_list:
+        return False
+    try:
+        done = subprocess.run([fc_list, family, "family"], capture_output=True, text=True,
+                              timeout=20, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return False
+    return bool(done.stdout.strip())
+
+
+def roman(number: int) -> str:
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"),
+                           (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"),
+                           (4, "iv"), (1, "i")):
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+def page_labels(pages: int, body_start: int | None) -> list[str]:
+    """Folio of each page, as styles/print.css numbers them: lower-roman from the title page
+    (i, ii, …) up to the page before <main id="body-matter">, then arabic from 1. Pages that
+    print no folio (title, part openers, blanks) still get their label."""
+    start = pages if body_start is None else body_start
+    return [roman(i + 1) if i < start else str(i - start + 1) for i in range(pages)]
 
 
 class ProjectOnlyFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
@@ -48,7 +113,12 @@ class PrintLayout:
     document: Any = None  # the rendered WeasyPrint document while the PDF is still unwritten
 
 
-def print_html(book: BookDoc, *, timeline_svg: str = "") -> str:
+def print_html(book: BookDoc, *, timeline_svg: str | None = None) -> str:
+    """The print edition as one HTML document. The timeline chart is drawn from the timeline
+    data unless `timeline_svg` is given ("" for none)."""
+    if timeline_svg is None:
+        chart = timeline_chart.chart_for(book.project.timeline)
+        timeline_svg = chart.svg if chart else ""
     env = environment(book.project.styles_dir)
     template = env.get_template("print.html.j2")
     return template.render(
@@ -59,14 +129,17 @@ def print_html(book: BookDoc, *, timeline_svg: str = "") -> str:
     )
 
 
-def layout(book: BookDoc, html_text: str, *, page_size: str, write: bool = True) -> PrintLayout:
+def layout(book: BookDoc, html_text: str, *, page_size: str, print_shop: bool = False,
+           write: bool = True) -> PrintLayout:
     """Render the print HTML; with write=False the PDF is left unwritten (pdf == b"", call
-    write_pdf(book, result) for it): an EPUB-only build needs only the page numbers."""
+    write_pdf(book, result) for it): an EPUB-only build needs only the page numbers.
+    print_shop adds 3 mm bleed and crop marks."""
     root = book.project.root
     fetcher = ProjectOnlyFetcher(root)
-    css = [weasyprint.CSS(filename=str(book.project.styles_dir / "print.css"), url_fetcher=fetcher)]
-    size = PAGE_SIZES.get(page_size, PAGE_SIZES["letter"])
-    css.append(weasyprint.CSS(string=f"@page {{ size: {size}; }}"))
+    css = [weasyprint.CSS(filename=str(book.project.styles_dir / "print.css"), url_fetcher=fetcher),
+           weasyprint.CSS(string=page_css(page_size, print_shop=print_shop))]
+    if not font_available(BOOK_FONT):
+        css.append(weasyprint.CSS(string=NO_SMALL_CAPS_CSS))
     document = weasyprint.HTML(
         string=html_text, base_url=str(root) + "/", url_fetcher=fetcher
     ).render(stylesheets=css)
@@ -74,19 +147,24 @@ def layout(book: BookDoc, html_text: str, *, page_size: str, write: bool = True)
     for index, page in enumerate(document.pages):
         for anchor in page.anchors:
             anchor_pages.setdefault(anchor, index)
-    result = PrintLayout(pdf=b"", pages=len(document.pages), anchor_pages=anchor_pages,
-                         page_labels=[], document=document,
-                         page_starts=pagebreaks.page_starts(document))
+    pages = len(document.pages)
+    result = PrintLayout(pdf=b"", pages=pages, anchor_pages=anchor_pages,
+                         page_labels=page_labels(pages, anchor_pages.get("body-matter")),
+                         document=document, page_starts=pagebreaks.page_starts(document))
     if write:
         write_pdf(book, result)
     return result
 
 
 def write_pdf(book: BookDoc, result: PrintLayout) -> bytes:
-    """Write the PDF of a layout made with write=False (then drop the document)."""
+    """Write the PDF of a layout made with write=False (then drop the document): tagged
+    PDF/UA-1 (title and language from the HTML), every font embedded, and a fixed identifier
+    so that the same input gives the same file."""
     if result.document is not None:
         result.pdf = result.document.write_pdf(
-            pdf_identifier=book.project.book.identifier.encode(), uncompressed_pdf=False
+            pdf_identifier=book.project.book.identifier.encode(),
+            pdf_variant="pdf/ua-1",
+            uncompressed_pdf=False,
         )
         result.document = None
     return result.pdf
