@@ -34,6 +34,8 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
         sub.add_argument("--out", type=Path, help="output folder (default: ROOT/dist)")
         sub.add_argument("--page-size", choices=("letter", "a4", "trade"),
                          help="override book.yaml's page_size")
+        sub.add_argument("--print-shop", action="store_true",
+                         help="PDF for a print shop: 3 mm bleed and crop marks")
         sub.add_argument("--no-cache", action="store_true",
                          help="build everything afresh, ignoring ROOT/.cache/readerkit")
     watch = commands.add_parser(
@@ -98,6 +100,7 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
                 strict=options.strict,
                 check_only=options.command == "check",
                 page_size=getattr(options, "page_size", None),
+                print_shop=getattr(options, "print_shop", False),
                 progress=progress,
                 use_cache=not getattr(options, "no_cache", False),
             )

@@ -114,6 +114,7 @@ def build(
     strict: bool = False,
     check_only: bool = False,
     page_size: str | None = None,
+    print_shop: bool = False,
     progress: Progress = lambda message: None,
     use_cache: bool = True,
     epub_first: bool = False,
@@ -134,7 +135,8 @@ def build(
     store = Cache.for_project(root, enabled=use_cache and not check_only)
     out = (out_dir or root / "dist").resolve()
     # Every option that changes an output belongs here: it is part of the no-op record's key.
-    options: dict[str, Any] = {"strict": strict, "page_size": page_size}
+    options: dict[str, Any] = {"strict": strict, "page_size": page_size,
+                               "print_shop": print_shop}
     state_key = _state_key(out, formats, options)
     inputs = ""
     if store.enabled:
@@ -162,7 +164,8 @@ def build(
     finished: dict[Path, bytes] = {}
     html_text = pdf.print_html(book)
     # Every keyword pdf.layout takes goes in layout_args: they are part of the layout's key.
-    layout_args: dict[str, Any] = {"page_size": page_size or project.book.page_size}
+    layout_args: dict[str, Any] = {"page_size": page_size or project.book.page_size,
+                                   "print_shop": print_shop}
     layout_key = key("layout", html_text, repr(sorted(layout_args.items())),
                      _layout_digest(project))
     want_pdf = "pdf" in formats
