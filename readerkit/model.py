@@ -6,6 +6,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 ANNOTATION_KINDS = ("gloss", "context", "discrepancy", "question", "crossref")
 AUDIENCES = ("all", "instructor")
@@ -103,6 +104,7 @@ class TimelineEvent:
     note: str
     path: Path
     line: int
+    series: Any = None  # optional {name: level}, e.g. {"DEFCON": 3}: drawn by timeline_chart
 
 
 @dataclass

@@ -75,6 +75,7 @@ TIMELINE_FIELDS = (
     Field("event", required=True),
     Field("sources", list, required=True),
     Field("note"),
+    Field("series", object),  # {name: number}, the level in force from this date (timeline_chart)
 )
 
 
