@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from .bibliography import cited_keys
+from .contentfiles import read_text
 from .diagnostics import Diagnostics
 from .model import Project
 from .project import ID_PATTERN
 from .schema import did_you_mean
 
 Rule = Callable[[Project, Diagnostics], None]
+BIB_KEY = re.compile(r"^\s*@\w+\s*[{(]\s*([^,\s{}()]+)\s*,", re.M)
 
 
 def _unusable(project: Project, source_id: str) -> bool:
@@ -24,6 +27,8 @@ def _unusable(project: Project, source_id: str) -> bool:
 
 def parts_name_existing_sources(project: Project, diags: Diagnostics) -> None:
     book = project.book
+    if not book.loaded:
+        return  # its own error is reported; every source would look left out
     seen: dict[str, str] = {}
     for part in book.parts:
         for source_id in part.sources:
@@ -148,10 +153,20 @@ def _citations(project: Project) -> Iterator[tuple[str, Path, int]]:
                 yield key, path, number
 
 
+def _keys_in_broken_entries(project: Project) -> set[str]:
+    """Keys of .bib entries that did not parse (B001 says why): citing them is not a new error."""
+    path = project.bibliography_path
+    if not path.is_file():
+        return set()
+    text = read_text(project.root, path, Diagnostics(project.root)) or ""
+    return {key for key in BIB_KEY.findall(text) if key not in project.bibliography}
+
+
 def citations_exist(project: Project, diags: Diagnostics) -> None:
     keys = list(project.bibliography)
+    broken = _keys_in_broken_entries(project)
     for key, path, line in _citations(project):
-        if key not in project.bibliography:
+        if key not in project.bibliography and key not in broken:
             diags.error(path, line, "B003", f"citation key '{key}' is not in bibliography.bib",
                         did_you_mean(key, keys))
     for event in project.timeline:

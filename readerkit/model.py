@@ -14,7 +14,10 @@ SOURCE_KINDS = ("primary", "secondary")
 
 
 def slugify(text: str) -> str:
-    """ASCII slug for ids and file names: 'Quarantine versus blockade' -> 'quarantine-versus-blockade'."""
+    """ASCII slug for ids and file names.
+
+    'Quarantine versus blockade' -> 'quarantine-versus-blockade'.
+    """
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-") or "x"
 
@@ -44,6 +47,7 @@ class Book:
     introduction: str
     parts: list[Part]
     line_of: dict[str, int] = field(default_factory=dict)
+    loaded: bool = True  # False: book.yaml was unusable (reported); a stand-in so checks still run
 
 
 @dataclass

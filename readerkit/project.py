@@ -291,8 +291,8 @@ def _content_files(root: Path, folder: Path, pattern: str, diags: Diagnostics) -
     return found
 
 
-def load_project(root: Path, diags: Diagnostics) -> Project | None:
-    """Load every content file; all problems go to `diags`. None if book.yaml is unusable."""
+def load_project(root: Path, diags: Diagnostics) -> Project:
+    """Load every content file; all problems go to `diags` (book.yaml's among them)."""
     root = root.resolve()
     book = load_book(root, diags)
     sources: dict[str, Source] = {}
@@ -308,7 +308,12 @@ def load_project(root: Path, diags: Diagnostics) -> Project | None:
     bib_path = root / "bibliography.bib"
     entries = bibliography.load(root, bib_path, diags)
     if book is None:
-        return None
+        # book.yaml is unusable and says why; a stand-in lets every other file be checked too,
+        # so the editor sees all problems in one run (the build stops on the errors anyway).
+        book = Book(path=root / "book" / "book.yaml", title="", subtitle="", editors=[],
+                    lang="en", identifier="", slug="x", date="", edition="",
+                    page_size="letter", introduction_path=None, introduction="", parts=[],
+                    loaded=False)
     return Project(
         root=root,
         book=book,

@@ -35,6 +35,17 @@ def did_you_mean(word: str, candidates: list[str] | tuple[str, ...]) -> str:
     return f"did you mean '{close[0]}'?" if close else ""
 
 
+def _shape(value: Any) -> str:
+    """What an editor wrote instead of text, in their words."""
+    if isinstance(value, bool):
+        return "true/false"
+    if isinstance(value, dict):
+        return "a mapping (key: value)"
+    if isinstance(value, list):
+        return "a list"
+    return type(value).__name__
+
+
 def valid_date(text: str) -> bool:
     """YYYY, YYYY-MM or YYYY-MM-DD naming a day that exists."""
     match = DATE_PATTERN.match(text)
@@ -58,14 +69,17 @@ def read_fields(
 ) -> dict[str, Any]:
     """Return the known fields (with defaults: '' or []) and report every problem found."""
     names = tuple(f.name for f in fields)
+    misspelt: set[str] = set()  # known names an unknown key looks like
     for key in data:
         if key not in names:
+            close = difflib.get_close_matches(key, list(names), n=1, cutoff=0.6)
+            misspelt.update(close)
             diags.error(
                 path,
                 data.line_of(key),
                 "K001",
                 f"unknown key '{key}' in {what}",
-                did_you_mean(key, names) or f"allowed keys: {', '.join(names)}",
+                f"did you mean '{close[0]}'?" if close else f"allowed keys: {', '.join(names)}",
             )
     values: dict[str, Any] = {}
     for spec in fields:
@@ -74,7 +88,7 @@ def read_fields(
         if raw is None:
             if spec.required and spec.name in data:  # 'note:' with nothing after it
                 diags.error(path, line, "K006", f"'{spec.name}' is empty in {what}")
-            elif spec.required:
+            elif spec.required and spec.name not in misspelt:  # K001 already points here
                 diags.error(path, data.line, "K002", f"{what} is missing required '{spec.name}'")
             values[spec.name] = [] if spec.kind is list else ""
             continue
@@ -93,9 +107,8 @@ def read_fields(
                 diags.error(path, line, "K006", f"'{spec.name}' is empty in {what}")
             continue
         if isinstance(raw, bool) or not isinstance(raw, str | int | float):
-            diags.error(
-                path, line, "K003", f"'{spec.name}' must be text, not {type(raw).__name__}"
-            )
+            diags.error(path, line, "K003", f"'{spec.name}' must be text, not {_shape(raw)}",
+                        "put the whole value on one line, in quotes if it contains ':'")
             values[spec.name] = ""
             continue
         text = str(raw).strip()
