@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import io
 import os
+import textwrap
 import time
 import zipfile
 from dataclasses import dataclass, field
+from html import escape
 
 from lxml import etree
 from lxml import html as lxml_html
 
-from . import notes
+from . import notes, pagebreaks
 from .assemble import BookDoc, NoteDoc
 from .pdf import PrintLayout
 from .templating import environment
@@ -70,6 +72,7 @@ def note_asides(note_list: list[NoteDoc]) -> str:
 
 def _pages(book: BookDoc) -> list[Page]:
     pages = [
+        Page("cover", "cover.xhtml", "epub/cover.xhtml.j2", "Cover"),
         Page("title", "title.xhtml", "epub/title.xhtml.j2", "Title page"),
         Page("credits", "credits.xhtml", "epub/credits.xhtml.j2", "Credits and permissions"),
         Page("nav", "nav.xhtml", "epub/nav.xhtml.j2", "Contents", properties="nav"),
@@ -114,7 +117,8 @@ def _landmarks(book: BookDoc, pages: list[Page]) -> list[dict[str, str]]:
     hrefs = {page.id: page.href for page in pages}
     first_body = "introduction" if "introduction" in hrefs else next(
         (p.id for p in pages if p.id.startswith("part-")), "title")
-    marks = [{"type": "toc", "href": "nav.xhtml#toc", "label": "Contents"},
+    marks = [{"type": "cover", "href": "cover.xhtml", "label": "Cover"},
+             {"type": "toc", "href": "nav.xhtml#toc", "label": "Contents"},
              {"type": "bodymatter", "href": hrefs[first_body], "label": "Start of the reader"}]
     if "glossary" in hrefs:
         marks.append({"type": "glossary", "href": "glossary.xhtml", "label": "Glossary"})
@@ -154,23 +158,133 @@ def modified_timestamp() -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(epoch))
 
 
-def accessibility_metadata(book: BookDoc) -> list[str]:
-    return [
-        '<meta property="schema:accessMode">textual</meta>',
-        '<meta property="schema:accessModeSufficient">textual</meta>',
-        '<meta property="schema:accessibilityFeature">tableOfContents</meta>',
-        '<meta property="schema:accessibilityFeature">readingOrder</meta>',
-        '<meta property="schema:accessibilityFeature">structuralNavigation</meta>',
-        '<meta property="schema:accessibilityHazard">none</meta>',
-        '<meta property="schema:accessibilitySummary">Text with a navigable table of contents, '
-        'headings in logical order, and footnotes linked to their calls.</meta>',
-    ]
+CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
+PAGE_SIZE_NAMES = {(816.0, 1056.0): "US Letter", (793.7, 1122.5): "A4", (576.0, 864.0): "6 × 9 in"}
+
+
+def print_edition(book: BookDoc, layout: PrintLayout) -> str:
+    """Names the print edition whose page numbers the EPUB carries (for pageBreakSource)."""
+    size = layout.page_starts[0].size if layout.page_starts else (0.0, 0.0)
+    name = next((label for (w, h), label in PAGE_SIZE_NAMES.items()
+                 if abs(size[0] - w) < 1 and abs(size[1] - h) < 1),
+                f"{size[0] / 96:.2f} × {size[1] / 96:.2f} in")
+    meta = book.project.book
+    edition = f", {meta.edition}" if meta.edition else ""
+    return f"{meta.identifier} ({meta.title}{edition}, print edition, PDF, {name})"
+
+
+def accessibility_metadata(book: BookDoc, *, figure: bool = False,
+                           page_source: str = "") -> list[str]:
+    """EPUB Accessibility 1.1 metadata (schema.org properties, conformance claim)."""
+    features = ["tableOfContents", "readingOrder", "structuralNavigation"]
+    if page_source:
+        features += ["pageBreakMarkers", "pageNavigation", "printPageNumbers"]
+    if figure:
+        features.append("alternativeText")
+    lines = [f'<meta property="dcterms:conformsTo">{CONFORMS_TO}</meta>',
+             '<meta property="schema:accessMode">textual</meta>']
+    if figure:
+        lines.append('<meta property="schema:accessMode">visual</meta>')
+    lines.append('<meta property="schema:accessModeSufficient">textual</meta>')
+    lines += [f'<meta property="schema:accessibilityFeature">{name}</meta>' for name in features]
+    lines.append('<meta property="schema:accessibilityHazard">none</meta>')
+    summary = ("Reflowable text with a navigable table of contents, headings in logical order, "
+               "landmarks, and notes as footnotes linked to their calls and back. Paragraph "
+               "numbers are shown as in print.")
+    if page_source:
+        summary += (" Page break markers and a page list give the page numbers of the print "
+                    "edition, so both editions can be cited by page.")
+    if figure:
+        summary += (" The timeline chart has a text alternative, and every event it shows is "
+                    "also listed in the text.")
+    lines.append(f'<meta property="schema:accessibilitySummary">{escape(summary)}</meta>')
+    if page_source:
+        lines.append(f'<meta property="pageBreakSource">{escape(page_source)}</meta>')
+    return lines
+
+
+def folios(layout: PrintLayout) -> list[str]:
+    """The printed folio of every page: the print layout's labels, or the same rule (roman
+    from the title page, arabic from 1 at the first page of the body matter) where none."""
+    given = list(getattr(layout, "page_labels", None) or [])
+    anchors = layout.anchor_pages
+    body = anchors.get("body-matter")
+    if body is None:
+        body = min((anchors[a] for a in ("introduction", "part-1") if a in anchors), default=0)
+    labels = []
+    for index in range(layout.pages):
+        label = given[index] if index < len(given) else ""
+        labels.append(label or (roman(index + 1) if index < body else str(index - body + 1)))
+    return labels
+
+
+def roman(number: int) -> str:
+    out = ""
+    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"),
+                           (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"),
+                           (4, "iv"), (1, "i")):
+        while number >= value:
+            out += letters
+            number -= value
+    return out
+
+
+def cover_svg(book: BookDoc) -> str:
+    """A typographic cover from the book's metadata (no image assets needed)."""
+    meta = book.project.book
+    lines = []
+    y = 300
+    for line in textwrap.wrap(meta.title, 20):
+        lines.append(f'<text x="400" y="{y}" class="title">{escape(line)}</text>')
+        y += 80
+    y += 20
+    for line in textwrap.wrap(meta.subtitle or "", 34):
+        lines.append(f'<text x="400" y="{y}" class="subtitle">{escape(line)}</text>')
+        y += 48
+    editors = "Edited by " + ", ".join(meta.editors)
+    y = max(y + 120, 1000)
+    for line in textwrap.wrap(editors, 40):
+        lines.append(f'<text x="400" y="{y}" class="editors">{escape(line)}</text>')
+        y += 40
+    label = escape(f"{meta.title}. {meta.subtitle or ''}".strip())
+    return (
+        '<?xml version="1.0" encoding="UTF-8"?>\n'
+        '<svg xmlns="http://www.w3.org/2000/svg" version="1.1" viewBox="0 0 800 1200" '
+        f'width="800" height="1200" role="img" aria-label="{label}">\n'
+        f"<title>{label}</title>\n"
+        "<style>text { font-family: serif; text-anchor: middle; fill: #1d1d1b; } "
+        ".title { font-size: 68px; } .subtitle { font-size: 36px; font-style: italic; } "
+        ".editors { font-size: 30px; }</style>\n"
+        '<rect width="800" height="1200" fill="#f4efe4"/>\n'
+        '<rect x="40" y="40" width="720" height="1120" fill="none" stroke="#7a2e1f" '
+        'stroke-width="6"/>\n' + "\n".join(lines) + "\n</svg>\n"
+    )
+
+
+def timeline_image(book: BookDoc) -> dict[str, str] | None:
+    """The print edition's timeline chart as an SVG file, with alt text, when available."""
+    if not book.timeline:
+        return None
+    try:
+        from . import timeline_chart
+    except ImportError:
+        return None
+    chart = timeline_chart.chart_for(book.project.timeline)
+    if chart is None:
+        return None
+    svg = chart.svg
+    if not svg.lstrip().startswith("<?xml"):
+        svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + svg
+    alt = (f"Chart: {chart.title}. One column per day, a dot for each event, and the "
+           f"{chart.series} level as a step line. Every event is listed in the timeline below.")
+    return {"href": "images/timeline.svg", "alt": alt, "caption": chart.title, "svg": svg}
 
 
 def package(book: BookDoc, layout: PrintLayout) -> bytes:
     project = book.project
     env = environment(project.styles_dir)
     pages = _pages(book)
+    figure = timeline_image(book)
     shared = {
         "book": book,
         "meta": project.book,
@@ -179,27 +293,49 @@ def package(book: BookDoc, layout: PrintLayout) -> bytes:
         "toc": _toc(book),
         "landmarks": _landmarks(book, pages),
         "page_list": [],
-        "timeline_image": None,
+        "timeline_image": figure,
     }
-    for page in pages:
+
+    def render(page: Page, **extra: object) -> etree._Element:
         markup = env.get_template(page.template).render(
-            page_title=page.title, body_class=page.id, **shared, **page.context
+            page_title=page.title, body_class=page.id, **{**shared, **page.context, **extra}
         )
-        page.tree = lxml_html.document_fromstring(markup)
+        return lxml_html.document_fromstring(markup)
+
+    for page in pages:
+        page.tree = render(page)
+    # The print edition's page breaks, then the page list in the nav document.
+    trees = {page.href: page.tree for page in pages if page.id != "cover" and page.tree is not None}
+    page_list = pagebreaks.insert_markers(trees, layout.page_starts, folios(layout))
+    if page_list:
+        nav = next(page for page in pages if page.id == "nav")
+        fresh = render(nav, page_list=[{"label": label, "href": href}
+                                       for label, href in page_list])
+        assert nav.tree is not None
+        nav.tree.find("body").append(fresh.xpath('//nav[@id="page-list"]')[0])
     _link_across_files(pages)
-    files: dict[str, bytes] = {page.href: _serialise(page.tree) for page in pages}  # type: ignore[arg-type]
+    files: dict[str, bytes] = {page.href: _serialise(page.tree) for page in pages}
     files["css/epub.css"] = (project.styles_dir / "epub.css").read_bytes()
+    files["images/cover.svg"] = cover_svg(book).encode()
     manifest = [
-        {"id": page.id, "href": page.href, "media_type": "application/xhtml+xml",
-         "properties": page.properties}
+        {"id": page.id, "href": page.href,
+         "media_type": "application/xhtml+xml", "properties": page.properties}
         for page in pages
     ]
     manifest.append({"id": "css", "href": "css/epub.css", "media_type": "text/css",
                      "properties": ""})
+    manifest.append({"id": "cover-image", "href": "images/cover.svg",
+                     "media_type": "image/svg+xml", "properties": "cover-image"})
+    if figure:
+        files[figure["href"]] = figure["svg"].encode()
+        manifest.append({"id": "timeline-chart", "href": figure["href"],
+                         "media_type": "image/svg+xml", "properties": ""})
     opf = env.get_template("epub/content.opf.j2").render(
         meta=project.book,
         modified=modified_timestamp(),
-        accessibility=accessibility_metadata(book),
+        accessibility=accessibility_metadata(
+            book, figure=figure is not None,
+            page_source=print_edition(book, layout) if page_list else ""),
         manifest=manifest,
         spine=[{"id": page.id, "linear": True} for page in pages],
     )

@@ -20,12 +20,13 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from html import escape
 from typing import Any
 
 from lxml import etree
+from lxml import html as lxml_html
 from weasyprint.formatting_structure import boxes
 
-EPUB_NS = "http://www.idpf.org/2007/ops"
 # Classes whose text is not part of the running text in both editions.
 SKIP_CLASSES = frozenset({"footnote", "pnum", "noteref", "pagebreak"})
 # Elements too small to anchor a page start: their text is counted in an enclosing element.
@@ -44,6 +45,7 @@ class PageStart:
     anchor: str | None  # id of the element the page's running text begins in; None: no text
     offset: int  # letters and digits of that element's text printed on earlier pages
     words: str  # the first words printed on the page (for reports and tests)
+    size: tuple[float, float] = (0.0, 0.0)  # page width and height in CSS px (96 per inch)
 
 
 def _classes(element: Any) -> set[str]:
@@ -114,10 +116,11 @@ def page_starts(document: Any) -> list[PageStart]:
             if first is not None and len(words) < 8:
                 words += box.text.split()
             printed[anchor] = printed.get(anchor, 0) + count
+        size = (round(page.width, 1), round(page.height, 1))
         if first is None:
-            starts.append(PageStart(index, None, 0, ""))
+            starts.append(PageStart(index, None, 0, "", size))
         else:
-            starts.append(PageStart(index, first.anchor, first.offset, " ".join(words[:8])))
+            starts.append(PageStart(index, first.anchor, first.offset, " ".join(words[:8]), size))
     return starts
 
 
@@ -170,12 +173,11 @@ def _position(text: str, offset: int) -> int:
 
 
 def marker(label: str, folio_id: str) -> etree._Element:
-    span = etree.Element("span")
-    span.set(f"{{{EPUB_NS}}}type", "pagebreak")
-    span.set("role", "doc-pagebreak")
-    span.set("id", folio_id)
-    span.set("class", "pagebreak")
-    span.set("aria-label", label)
+    """An empty page-break span (parsed, so that epub:type stays a plain attribute name like
+    the templates' own; the serialiser declares the epub prefix on <html>)."""
+    span = lxml_html.fragment_fromstring(
+        f'<span epub:type="pagebreak" role="doc-pagebreak" id="{escape(folio_id)}" '
+        f'class="pagebreak" aria-label="{escape(label)}"></span>')
     span.text = ""  # serialised as <span …></span>, safe in HTML parsers too
     return span
 
@@ -245,5 +247,12 @@ def insert_markers(trees: dict[str, etree._Element], starts: list[PageStart],
             span.addprevious(early)
             placed[earlier] = (name, early)
         pending = []
+    if pending and placed:  # blank pages at the very end: after the last marker
+        name, last = placed[max(placed)]
+        for later in reversed(pending):
+            late = marker(labels[later], f"page-{labels[later]}")
+            late.tail, last.tail = last.tail, None
+            last.addnext(late)
+            placed[later] = (name, late)
     return [(labels[index], f"{name}#{span.get('id')}")
             for index, (name, span) in sorted(placed.items())]
