@@ -116,9 +116,14 @@ class PrintLayout:
 def print_html(book: BookDoc, *, timeline_svg: str | None = None) -> str:
     """The print edition as one HTML document. The timeline chart is drawn from the timeline
     data unless `timeline_svg` is given ("" for none)."""
+    caption = ""
     if timeline_svg is None:
         chart = timeline_chart.chart_for(book.project.timeline)
         timeline_svg = chart.svg if chart else ""
+        if chart:
+            caption = ("Each dot is one event of the timeline below, on its day; "
+                       f"the line shows the {chart.series} level in force from the day it "
+                       "changed.")
     env = environment(book.project.styles_dir)
     template = env.get_template("print.html.j2")
     return template.render(
@@ -126,6 +131,7 @@ def print_html(book: BookDoc, *, timeline_svg: str | None = None) -> str:
         meta=book.project.book,
         notes_for_print=notes.for_print,
         timeline_svg=timeline_svg,
+        timeline_caption=caption,
     )
 
 

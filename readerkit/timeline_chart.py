@@ -181,7 +181,7 @@ def timeline_svg(
         for change in changes:
             x, y = x_of(change.day), y_of(change.level)
             add(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#000"/>')
-            add(f'<text x="{x + 5:.1f}" y="{y - 6:.1f}" font-size="10" fill="#000">'
+            add(f'<text x="{x - 5:.1f}" y="{y - 6:.1f}" font-size="10" text-anchor="end" fill="#000">'
                 f'{escape(series)} {change.level}, {escape(_short(change.day))}</text>')
     add(f'<text x="{left:.1f}" y="{top - 10:.1f}" font-size="11" fill="#000">{escape(title)}</text>')
     add("</svg>")
