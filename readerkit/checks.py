@@ -153,18 +153,23 @@ def _citations(project: Project) -> Iterator[tuple[str, Path, int]]:
                 yield key, path, number
 
 
-def _keys_in_broken_entries(project: Project) -> set[str]:
-    """Keys of .bib entries that did not parse (B001 says why): citing them is not a new error."""
+def _keys_in_broken_entries(project: Project) -> set[str] | None:
+    """Keys of .bib entries that did not parse (B001 says why): citing them is not a new error.
+    None when the whole file is unusable (F001..F004 says why): no citation can be checked."""
     path = project.bibliography_path
     if not path.is_file():
         return set()
-    text = read_text(project.root, path, Diagnostics(project.root)) or ""
+    text = read_text(project.root, path, Diagnostics(project.root))
+    if text is None:
+        return None
     return {key for key in BIB_KEY.findall(text) if key not in project.bibliography}
 
 
 def citations_exist(project: Project, diags: Diagnostics) -> None:
     keys = list(project.bibliography)
     broken = _keys_in_broken_entries(project)
+    if broken is None:
+        return
     for key, path, line in _citations(project):
         if key not in project.bibliography and key not in broken:
             diags.error(path, line, "B003", f"citation key '{key}' is not in bibliography.bib",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import stat
 from pathlib import Path
 
@@ -14,6 +15,16 @@ def inside(root: Path, path: Path) -> bool:
     """True when `path`, with every symlink followed, stays under `root`."""
     try:
         path.resolve().relative_to(root.resolve())
+    except ValueError:
+        return False
+    return True
+
+
+def lexically_inside(root: Path, path: Path) -> bool:
+    """True when `path` as written (.., absolute) stays under `root`; symlinks are not followed
+    here (read_text refuses those that lead out, naming the link)."""
+    try:
+        Path(os.path.normpath(os.path.abspath(path))).relative_to(root.resolve())
     except ValueError:
         return False
     return True

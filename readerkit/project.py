@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from . import bibliography
-from .contentfiles import inside, read_text
+from .contentfiles import lexically_inside, read_text
 from .diagnostics import Diagnostics
 from .model import (
     ANNOTATION_KINDS,
@@ -122,7 +122,7 @@ def _read_markdown(root: Path, base: Path, name: str, where: Path, line: int,
     if not name:
         return None, ""
     path = base / name
-    if not inside(root, path):
+    if not lexically_inside(root, path):
         diags.error(where, line, "F003", f"'{name}' leads outside the project",
                     f"put the file under {base.name}/ and name it relative to that folder")
         return None, ""
