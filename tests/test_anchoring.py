@@ -78,3 +78,71 @@ def test_an_edit_elsewhere_does_not_move_the_quote(insertion: str) -> None:
     edited_front = insertion + " " + text
     moved = find_quote(edited_front, "unique passage").matches[0]
     assert edited_front[moved.start : moved.end] == "unique passage"
+
+
+# --- stronger properties: the exact place, and stability under edits elsewhere -------------
+
+plain_words = st.lists(st.text(alphabet="abcdefghij\u2019\u201c\u201d-", min_size=1, max_size=8),
+                       min_size=1, max_size=25)
+
+
+@given(plain_words, st.data())
+def test_a_quote_with_its_context_anchors_exactly_where_it_was_cut(
+    words: list[str], data: st.DataObject
+) -> None:
+    text = " ".join(words)
+    first = data.draw(st.integers(0, len(words) - 1))
+    last = data.draw(st.integers(first, len(words) - 1))
+    start = len(" ".join(words[:first])) + (1 if first else 0)
+    end = start + len(" ".join(words[first:last + 1]))
+    quote = text[start:end]
+    found = find_quote(text, quote, text[:start], text[end:])  # the whole context settles it
+    assert [(m.start, m.end) for m in found.matches] == [(start, end)]
+
+
+@given(plain_words, plain_words, st.text(alphabet="abcdefghij \u2019-", max_size=40), st.data())
+def test_an_edit_outside_the_quote_moves_it_only_by_the_edit(
+    before: list[str], after: list[str], insertion: str, data: st.DataObject
+) -> None:
+    quote = "the marked passage"  # 't', 'm', 'k', 'p', 's' are not in the other text's alphabet
+    text = " ".join(before) + " " + quote + " " + " ".join(after)
+    start = text.index(quote)
+    end = start + len(quote)
+    at = data.draw(st.sampled_from([i for i in range(len(text) + 1) if not start < i < end]))
+    edited = text[:at] + insertion + text[at:]
+    shift = len(insertion) if at <= start else 0
+    found = find_quote(edited, quote)
+    assert [(m.start, m.end) for m in found.matches] == [(start + shift, end + shift)]
+
+
+@given(plain_words, st.data())
+def test_an_annotated_passage_in_html_holds_exactly_the_quote(
+    words: list[str], data: st.DataObject
+) -> None:
+    """End to end in a paragraph with inline markup: the marked span(s) read as the quote."""
+    from pathlib import Path
+
+    from lxml import html as lxml_html
+
+    from readerkit.annotate import attach
+    from readerkit.diagnostics import Diagnostics
+    from readerkit.model import Annotation, Source
+
+    emphasised = data.draw(st.integers(0, len(words) - 1))
+    pieces = [f"<em>{w}</em>" if i == emphasised else w for i, w in enumerate(words)]
+    tree = lxml_html.fragment_fromstring(f"<p>{' '.join(pieces)}</p>", create_parent="div")
+    text = " ".join(words)
+    first = data.draw(st.integers(0, len(words) - 1))
+    last = data.draw(st.integers(first, len(words) - 1))
+    start = len(" ".join(words[:first])) + (1 if first else 0)
+    end = start + len(" ".join(words[first:last + 1]))
+    path = Path("notes.yaml")
+    annotation = Annotation("n1", "s", text[start:end], text[:start], text[end:], "context",
+                            "A note.", "all", path, 1)
+    source = Source("s", Path("s.md"), "T", "primary", "A", "1900", "k", "", "", text, 1)
+    diags = Diagnostics(Path.cwd())
+    attach(tree, source, [annotation], diags)
+    assert diags.items == []
+    marked = "".join(span.text_content() for span in tree.xpath('//span[@class="annotated"]'))
+    assert marked == text[start:end]
+    assert len(tree.xpath('//a[@class="noteref"][@data-note="ann-n1"]')) == 1
