@@ -28,5 +28,8 @@ lint: $(STAMP)
 	$(PY) -m ruff format --check readerkit build.py tests
 	$(PY) -m mypy
 
+bench: $(STAMP)
+	$(PY) bench/run.py
+
 clean:
 	rm -rf dist .cache

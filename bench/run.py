@@ -1,0 +1,153 @@
+#!/usr/bin/env python3
+"""Benchmark readerkit: cold build, no-op rebuild, rebuild after one annotation edit (EPUB alone,
+then both formats), peak memory, against the floor (bare WeasyPrint render+write of the same
+print HTML, plus a bare Pandoc Markdown -> EPUB conversion of the same sources).
+
+    python bench/run.py [--readers real,x4,500] [--pages 500]      (make bench)
+
+Each measurement is a separate `build.py` process on a copy of the reader in a temporary
+folder; peak memory is the largest resident set of that process and its children (wait4).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(REPO))
+sys.path.insert(0, str(REPO / "bench"))
+
+from generate import generate  # noqa: E402
+from grow import grow  # noqa: E402
+
+FLOOR_SCRIPT = """
+import sys, weasyprint
+html, css, out = sys.argv[1:4]
+document = weasyprint.HTML(filename=html).render(stylesheets=[weasyprint.CSS(filename=css)])
+document.write_pdf(out)
+print(len(document.pages))
+"""
+
+
+def run(args: list[str], cwd: Path | None = None) -> tuple[float, float, str]:
+    """(seconds, peak MB, stdout+stderr) of one process and its children."""
+    started = time.perf_counter()
+    process = subprocess.Popen(args, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - started
+    output = process.stdout.read().decode("utf-8", "replace") if process.stdout else ""
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"failed: {' '.join(args)}\n{output}")
+    return elapsed, usage.ru_maxrss / 1024, output
+
+
+def build(root: Path, *args: str) -> tuple[float, float, str]:
+    return run([sys.executable, str(REPO / "build.py"), *args, "--root", str(root)])
+
+
+def edit_note(root: Path, round_number: int) -> None:
+    """Change the wording of one annotation's note (the first note of the first file)."""
+    path = sorted((root / "book" / "annotations").glob("*.yaml"))[0]
+    text = path.read_text(encoding="utf-8")
+    marker = "note: "
+    at = text.index(marker) + len(marker)
+    if text[at:at + 2] in (">-", "|\n", "|-", ">\n"):
+        at = text.index("\n", at) + 1
+        at += len(text[at:]) - len(text[at:].lstrip(" "))
+    path.write_text(text[:at] + f"Edited {round_number}. " + text[at:], encoding="utf-8")
+
+
+def floor(root: Path, work: Path) -> tuple[float, float]:
+    """Bare WeasyPrint on our print HTML + bare Pandoc on the concatenated sources."""
+    from readerkit import pdf
+    from readerkit.pandoc import pandoc_path
+    from readerkit.pipeline import assemble_book, load_checked
+
+    project, diags = load_checked(root)
+    html_file = root / "floor.html"  # inside the root, so relative URLs resolve the same
+    html_file.write_text(pdf.print_html(assemble_book(project, diags)), encoding="utf-8")
+    weasy, _, _ = run([sys.executable, "-c", FLOOR_SCRIPT, str(html_file),
+                       str(project.styles_dir / "print.css"), str(work / "floor.pdf")])
+    sources = sorted((root / "sources").glob("*.md"))
+    pandoc, _, _ = run([pandoc_path(), "--from", "markdown", "--to", "epub3",
+                        "--metadata", "title=floor", "-o", str(work / "floor.epub"),
+                        *map(str, sources)])
+    html_file.unlink()
+    return weasy, pandoc
+
+
+def pages_of(root: Path) -> int:
+    import pypdf
+
+    return len(pypdf.PdfReader(next((root / "dist").glob("*.pdf"))).pages)
+
+
+def measure(name: str, root: Path, work: Path) -> dict[str, float | str]:
+    shutil.rmtree(root / ".cache", ignore_errors=True)
+    shutil.rmtree(root / "dist", ignore_errors=True)
+    cold, cold_mb, _ = build(root, "all")
+    noop, _, output = build(root, "all")
+    assert "up to date" in output, output
+    edit_note(root, 1)
+    epub_edit, _, _ = build(root, "epub")
+    edit_note(root, 2)
+    both_edit, both_mb, _ = build(root, "all")
+    weasy, pandoc = floor(root, work)
+    return {"reader": name, "pages": pages_of(root), "cold": cold, "noop": noop,
+            "epub_edit": epub_edit, "both_edit": both_edit,
+            "peak_mb": max(cold_mb, both_mb), "floor_weasy": weasy, "floor_pandoc": pandoc}
+
+
+def table(rows: list[dict[str, float | str]]) -> str:
+    head = ("| reader | pages | cold s | no-op s (×cold) | note edit → EPUB s (×cold) | "
+            "note edit → both s (×cold) | peak MB | floor s (WeasyPrint + Pandoc) | "
+            "overhead over floor |")
+    lines = [head, "|" + " --- |" * 9]
+    for row in rows:
+        cold = float(row["cold"])
+        weasy, pandoc = float(row["floor_weasy"]), float(row["floor_pandoc"])
+        floor_total = weasy + pandoc
+
+        def rel(key: str, cold: float = cold, row: dict[str, float | str] = row) -> str:
+            return f"{float(row[key]):.2f} ({float(row[key]) / cold:.2f}×)"
+
+        lines.append(f"| {row['reader']} | {row['pages']} | {cold:.1f} | {rel('noop')} | "
+                     f"{rel('epub_edit')} | {rel('both_edit')} | {float(row['peak_mb']):.0f} | "
+                     f"{floor_total:.1f} ({weasy:.1f} + {pandoc:.1f}) | "
+                     f"{(cold / floor_total - 1) * 100:+.0f}% |")
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--readers", default="real,x4,500")
+    parser.add_argument("--pages", type=int, default=500)
+    options = parser.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="readerkit-bench-") as temporary:
+        work = Path(temporary)
+        for name in options.readers.split(","):
+            root = work / name
+            if name == "real":
+                grow(REPO, root, 1)
+            elif name.startswith("x"):
+                grow(REPO, root, int(name[1:]))
+            else:
+                generate(root, int(name) if name.isdigit() else options.pages)
+                shutil.copytree(REPO / "styles", root / "styles")
+            rows.append(measure(name if name != "real" else "this reader", root, work))
+            print(table(rows[-1:]).splitlines()[-1], file=sys.stderr, flush=True)
+    print(f"{os.cpu_count()} CPUs, Python {sys.version.split()[0]}")
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()
