@@ -4,13 +4,25 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: all pdf epub check test lint bench clean
+.PHONY: all pdf epub check test lint bench clean fonts
 
-all: $(STAMP)
+all: $(STAMP) fonts
 	$(PY) build.py all
 
-pdf epub check: $(STAMP)
+pdf epub check: $(STAMP) fonts
 	$(PY) build.py $@
+
+# The print edition's book face, EB Garamond (true italics and small capitals), from the Debian
+# package: installed only if fontconfig does not know it yet, and only where apt-get can run
+# (root, e.g. CI). A failure is not an error: print.css falls back to DejaVu Serif.
+fonts:
+	@fc-list "EB Garamond 12" family 2>/dev/null | grep -q . \
+	  || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
+	       && { DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-ebgaramond >/dev/null 2>&1 \
+	            || { apt-get update -q >/dev/null 2>&1 \
+	                 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q fonts-ebgaramond >/dev/null 2>&1; }; } \
+	       && echo "installed fonts-ebgaramond"; } \
+	  || echo "note: EB Garamond not installed (apt-get install fonts-ebgaramond); the PDF uses DejaVu Serif"
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
