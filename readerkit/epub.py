@@ -277,7 +277,9 @@ def timeline_image(book: BookDoc) -> dict[str, str] | None:
         svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + svg
     alt = (f"Chart: {chart.title}. One column per day, a dot for each event, and the "
            f"{chart.series} level as a step line. Every event is listed in the timeline below.")
-    return {"href": "images/timeline.svg", "alt": alt, "caption": chart.title, "svg": svg}
+    caption = ("Each dot is one event of the timeline below, on its day; the line shows the "
+               f"{chart.series} level in force from the day it changed.")  # as in print
+    return {"href": "images/timeline.svg", "alt": alt, "caption": caption, "svg": svg}
 
 
 def package(book: BookDoc, layout: PrintLayout) -> bytes:

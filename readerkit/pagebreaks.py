@@ -71,13 +71,15 @@ class _Tree:
                 parent is not None and self.skipped(parent))
         return self._skipped[element]
 
-    def anchor(self, element: Any) -> Any:
+    def anchors(self, element: Any) -> list[Any]:
+        """The element's anchors, nearest first: itself and its ancestors with an id (inline
+        elements excepted). Text counts toward all of them, since each one's offset counts
+        all its text, including that of anchors inside it."""
         if element not in self._anchor:
-            found = element
-            while found is not None and not (found.get("id") and _tag(found) not in INLINE_TAGS):
-                found = self.parent.get(found)
-            self._anchor[element] = found
-        return self._anchor[element]
+            parent = self.parent.get(element)
+            mine = [element] if element.get("id") and _tag(element) not in INLINE_TAGS else []
+            self._anchor[element] = mine + (self.anchors(parent) if parent is not None else [])
+        return self._anchor[element]  # type: ignore[no-any-return]
 
 
 def _tag(element: Any) -> str:
@@ -107,15 +109,16 @@ def page_starts(document: Any) -> list[PageStart]:
         for box in _text_boxes(page._page_box.children[0]):
             if "::" in box.element_tag or box.element is None or tree.skipped(box.element):
                 continue
-            anchor = tree.anchor(box.element)
-            if anchor is None:
+            anchors = tree.anchors(box.element)
+            if not anchors:
                 continue
             count = _counts(box.text)
             if first is None and count:
-                first = PageStart(index, anchor.get("id"), printed.get(anchor, 0), "")
+                first = PageStart(index, anchors[0].get("id"), printed.get(anchors[0], 0), "")
             if first is not None and len(words) < 8:
                 words += box.text.split()
-            printed[anchor] = printed.get(anchor, 0) + count
+            for anchor in anchors:
+                printed[anchor] = printed.get(anchor, 0) + count
         size = (round(page.width, 1), round(page.height, 1))
         if first is None:
             starts.append(PageStart(index, None, 0, "", size))
