@@ -134,13 +134,19 @@ def _skip_epub(element: etree._Element) -> bool:
     return bool(_classes(element) & SKIP_CLASSES) or _tag(element) in ("hr", "aside")
 
 
-def _segments(anchor: etree._Element) -> list[tuple[etree._Element, str, str, int, int]]:
-    """The anchor's running text as (element, 'text'|'tail', string, start, depth) pieces."""
+def _segments(anchor: etree._Element) -> tuple[list[tuple[etree._Element, str, str, int, int]],
+                                              set[int]]:
+    """The anchor's running text as (element, 'text'|'tail', string, start, depth) pieces, and
+    the positions where a block element starts or ends (word boundaries with no space)."""
     pieces: list[tuple[etree._Element, str, str, int, int]] = []
+    edges: set[int] = set()
     position = 0
 
     def walk(element: etree._Element, depth: int) -> None:
         nonlocal position
+        block = _tag(element) not in INLINE_TAGS
+        if block:
+            edges.add(position)
         pieces.append((element, "text", element.text or "", position, depth + 1))
         position += len(element.text or "")
         for child in element:
@@ -148,12 +154,14 @@ def _segments(anchor: etree._Element) -> list[tuple[etree._Element, str, str, in
                 walk(child, depth + 1)
             pieces.append((child, "tail", child.tail or "", position, depth + 1))
             position += len(child.tail or "")
+        if block:
+            edges.add(position)
 
     walk(anchor, 0)
-    return pieces
+    return pieces, edges
 
 
-def _position(text: str, offset: int) -> int:
+def _position(text: str, offset: int, edges: set[int] = frozenset()) -> int:  # type: ignore[assignment]
     """Index in `text` where the running text after `offset` letters and digits begins."""
     seen = 0
     pos = len(text)
@@ -163,12 +171,17 @@ def _position(text: str, offset: int) -> int:
                 pos = index
                 break
             seen += 1
+
+    def word_char(index: int) -> bool:  # is text[index] part of a word (not a boundary)?
+        return not text[index].isspace() and index + 1 not in edges and index not in edges
+
     # Opening punctuation ("“Quote") belongs to the new page.
-    while pos > 0 and not text[pos - 1].isalnum() and not text[pos - 1].isspace():
+    while pos > 0 and pos not in edges and not text[pos - 1].isalnum() \
+            and not text[pos - 1].isspace():
         pos -= 1
     # Inside a word split across the page turn: the marker goes after that word.
-    if 0 < pos < len(text) and text[pos - 1].isalnum():
-        while pos < len(text) and not text[pos].isspace():
+    if 0 < pos < len(text) and pos not in edges and text[pos - 1].isalnum():
+        while pos < len(text) and word_char(pos):
             pos += 1
         while pos < len(text) and text[pos].isspace():
             pos += 1
@@ -194,9 +207,9 @@ def _insert_at(anchor: etree._Element, offset: int, span: etree._Element) -> Non
         anchor.text = None
         anchor.insert(0, span)
         return
-    pieces = _segments(anchor)
+    pieces, edges = _segments(anchor)
     text = "".join(piece[2] for piece in pieces)
-    pos = _position(text, offset)
+    pos = _position(text, offset, edges)
     candidates = []
     for element, kind, string, start, depth in pieces:
         container = element if kind == "text" else element.getparent()
