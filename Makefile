@@ -31,6 +31,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 test: $(STAMP)
+	bash scripts/install-ace.sh  # DAISY Ace + Chromium for tests/test_accessibility.py
 	$(PY) -m ruff check readerkit build.py tests
 	$(PY) -m mypy
 	$(PY) -m pytest -q
