@@ -136,7 +136,8 @@ def timeline_svg(
             f'height="{band:.1f}" fill="{shade}"/>')
         add(f'<text x="{left - 8:.1f}" y="{y + 3.5:.1f}" font-size="10" text-anchor="end" '
             f'fill="#333">{escape(series)} {level}</text>')
-    add(f'<rect x="{left:.1f}" y="{top:.1f}" width="{width - left - right:.1f}" height="{plot_h:.1f}" '
+    add(f'<rect x="{left:.1f}" y="{top:.1f}" width="{width - left - right:.1f}" '
+        f'height="{plot_h:.1f}" '
         f'fill="none" stroke="#888" stroke-width="0.6"/>')
     # Day grid and axis labels
     for i in range(n_days):
@@ -175,15 +176,18 @@ def timeline_svg(
             points.append((x, y))
             end = x_of(changes[i + 1].day) if i + 1 < len(changes) else left + n_days * col
             points.append((end, y))
-        path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}" for i, (x, y) in enumerate(points))
+        path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}"
+                        for i, (x, y) in enumerate(points))
         add(f'<path d="{path}" fill="none" stroke="#000" stroke-width="2.2" '
             f'stroke-linejoin="miter"/>')
         for change in changes:
             x, y = x_of(change.day), y_of(change.level)
             add(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#000"/>')
-            add(f'<text x="{x - 5:.1f}" y="{y - 6:.1f}" font-size="10" text-anchor="end" fill="#000">'
+            add(f'<text x="{x - 5:.1f}" y="{y - 6:.1f}" font-size="10" text-anchor="end" '
+                'fill="#000">'
                 f'{escape(series)} {change.level}, {escape(_short(change.day))}</text>')
-    add(f'<text x="{left:.1f}" y="{top - 10:.1f}" font-size="11" fill="#000">{escape(title)}</text>')
+    add(f'<text x="{left:.1f}" y="{top - 10:.1f}" font-size="11" fill="#000">'
+        f'{escape(title)}</text>')
     add("</svg>")
     return "\n".join(out)
 
