@@ -170,6 +170,7 @@ def short_reference(project: Project, key: str) -> str:
     who = who.split(" and ")[0].split(",")[0].strip("{} ")
     title = entry.fields.get("shorttitle") or entry.fields.get("title", key)
     title = title.split(":")[0].replace("{", "").replace("}", "")
+    title = title.replace("---", "\u2014").replace("--", "\u2013")  # BibTeX dashes
     return f"{who}, {title}" if who else title
 
 
