@@ -70,7 +70,7 @@ def _summary(diags: Diagnostics) -> str:
 
 def main(argv: Sequence[str], *, default_root: Path) -> int:
     arguments = list(argv)
-    if not arguments or arguments[0].startswith("-") and arguments[0] not in ("-h", "--help"):
+    if not arguments or (arguments[0].startswith("-") and arguments[0] not in ("-h", "--help")):
         arguments.insert(0, "all")
     options = _parser(default_root).parse_args(arguments)
     if options.command == "clean-source":

@@ -61,7 +61,7 @@ def _batch_markdown(fragments: list[Fragment], lang: str) -> str:
     parts = [f"---\nnocite: '@*'\nlang: {lang}\nlink-citations: false\n---\n"]
     for index, fragment in enumerate(fragments):
         # Footnote labels are global in a Pandoc document: make each fragment's its own.
-        text = FOOTNOTE_LABEL.sub(lambda m, i=index: f"[^x{i}-{m.group(1)}]", fragment.markdown)
+        text = FOOTNOTE_LABEL.sub(f"[^x{index}-\\1]", fragment.markdown)
         if fragment.as_note:
             body = "\n".join("    " + line if line else "" for line in text.strip().split("\n"))
             parts.append(f"{FENCE} {{#frag-{index}}}\n[^note{index}]\n{FENCE}\n\n"

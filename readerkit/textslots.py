@@ -59,15 +59,15 @@ def _skipped(element: _Element, skip: tuple[str, ...]) -> bool:
 def replace_slot(slot: Slot, pieces: list[Piece]) -> None:
     """Replace the slot's text with `pieces` (strings and new elements), in order."""
     lead = ""
-    runs: list[list[Piece]] = []
+    runs: list[tuple[_Element, list[str]]] = []  # each new element with the text after it
     for piece in pieces:
         if isinstance(piece, str):
             if runs:
-                runs[-1][1] = (runs[-1][1] or "") + piece  # type: ignore[operator]
+                runs[-1][1].append(piece)
             else:
                 lead += piece
         else:
-            runs.append([piece, ""])
+            runs.append((piece, []))
     if slot.is_tail:
         slot.owner.tail = lead or None
         parent = slot.owner.getparent()
@@ -77,8 +77,7 @@ def replace_slot(slot: Slot, pieces: list[Piece]) -> None:
         slot.owner.text = lead or None
         parent, position = slot.owner, 0
     for offset, (element, tail) in enumerate(runs):
-        assert not isinstance(element, str)
-        element.tail = (tail or None) if isinstance(tail, str) else None
+        element.tail = "".join(tail) or None
         parent.insert(position + offset, element)
 
 
