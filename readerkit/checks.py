@@ -202,6 +202,77 @@ def sources_have_rights(project: Project, diags: Diagnostics) -> None:
                           "add 'rights:' to its front matter; it is printed on the credits page")
 
 
+MAX_BRACKET_DEPTH = 4  # [a [b [c [d]]]]: real text needs 2 or 3
+MAX_QUOTE_DEPTH = 10  # > > > ... block quotes inside block quotes
+
+
+def _deepest_brackets(text: str) -> tuple[int, int]:
+    """(depth, 0-based line) of the most deeply nested [ ] in a paragraph of `text`.
+
+    Pandoc's Markdown reader backtracks on nested brackets, and its time grows about threefold
+    with each level (twelve levels take minutes), so deep nesting is refused before Pandoc runs.
+    """
+    deepest, where, depth, line, escaped = 0, 0, 0, 0, False
+    previous = ""
+    for char in text:
+        if char == "\n":
+            line += 1
+            if previous == "\n":
+                depth = 0  # a blank line ends the paragraph
+        elif escaped:
+            pass
+        elif char == "[":
+            depth += 1
+            if depth > deepest:
+                deepest, where = depth, line
+        elif char == "]":
+            depth = max(0, depth - 1)
+        escaped = char == "\\" and not escaped
+        if not char.isspace() or char == "\n":
+            previous = char
+    return deepest, where
+
+
+QUOTE_MARKERS = re.compile(r"^(?:[ ]{0,3}>[ ]?)+")
+
+
+def _markdown_texts(project: Project) -> Iterator[tuple[Path, int, int, str]]:
+    """Every Markdown text Pandoc will read: (path, line of its first line, line step, text);
+    step is 0 for YAML values, whose lines are reported at their key."""
+    for source in project.sources.values():
+        yield source.path, source.body_line, 1, source.body
+    for annotation in project.annotations:
+        yield annotation.path, annotation.line_of.get("note", annotation.line), 0, annotation.note
+    for entry in project.glossary:
+        yield entry.path, entry.line, 0, entry.definition
+    for event in project.timeline:
+        yield event.path, event.line, 0, event.note
+    book = project.book
+    for path, text in [(book.introduction_path, book.introduction)] + [
+        (part.intro_path, part.intro) for part in book.parts
+    ]:
+        if path is not None:
+            yield path, 1, 1, text
+
+
+def markdown_is_not_pathological(project: Project, diags: Diagnostics) -> None:
+    for path, first, step, text in _markdown_texts(project):
+        depth, offset = _deepest_brackets(text)
+        if depth > MAX_BRACKET_DEPTH:
+            diags.error(path, first + step * offset, "M001",
+                        f"square brackets nested {depth} deep; the limit is {MAX_BRACKET_DEPTH}",
+                        "Pandoc slows down sharply on deep nesting: close some brackets, or "
+                        "escape literal ones as \\[ and \\]")
+        for offset, line in enumerate(text.split("\n")):
+            markers = QUOTE_MARKERS.match(line)
+            quotes = markers.group(0).count(">") if markers else 0
+            if quotes > MAX_QUOTE_DEPTH:
+                diags.error(path, first + step * offset, "M001",
+                            f"block quotes nested {quotes} deep; the limit is {MAX_QUOTE_DEPTH}",
+                            "remove the extra '>' markers")
+                break
+
+
 RULES: tuple[Rule, ...] = (
     parts_name_existing_sources,
     sources_are_distinct,
@@ -210,6 +281,7 @@ RULES: tuple[Rule, ...] = (
     citations_exist,
     everything_cited_is_used,
     sources_have_rights,
+    markdown_is_not_pathological,
 )
 
 

@@ -278,6 +278,16 @@ CASES = [
         "bibliography.bib:10: B005 bibliography entry 'editor2026' has no title\n"
         "    hint: add title = {...}; citations print it",
     ]),
+    # --- Markdown Pandoc would choke on ---------------------------------------------------------
+    Case("M001", [append(SNOW, "\nA [b [c [d [e [f]]]]] g.\n")], [
+        "sources/snow-letter.md:16: M001 square brackets nested 5 deep; the limit is 4\n"
+        "    hint: Pandoc slows down sharply on deep nesting: close some brackets, or escape "
+        "literal ones as \\[ and \\]",
+    ]),
+    Case("M001", [append(SNOW, "\n" + "> " * 11 + "Deep.\n")], [
+        "sources/snow-letter.md:16: M001 block quotes nested 11 deep; the limit is 10\n"
+        "    hint: remove the extra '>' markers",
+    ]),
     # --- warnings ---------------------------------------------------------------------------
     Case("W001", [append(BIB, "\n@book{unused1900,\n  title = {Never Cited},\n"
                          "  year = {1900}\n}\n")], [

@@ -348,13 +348,29 @@ def test_a_50_mb_file_is_refused_before_it_is_read(tmp_path: Path) -> None:
     ]
 
 
+def test_deeply_nested_markdown_is_refused_before_pandoc_runs(tmp_path: Path) -> None:
+    # Twelve nested brackets keep Pandoc's Markdown reader busy for minutes.
+    root = copy_reader(MINI, tmp_path / "reader")
+    with (root / "sources" / "snow-letter.md").open("a", encoding="utf-8") as stream:
+        stream.write("\n" + "[" * 12 + "x" + "]" * 12 + "\n")
+    notes = root / "book" / "annotations" / "snow-letter.yaml"
+    notes.write_text(notes.read_text(encoding="utf-8").replace(
+        "note: The date", "note: |\n    " + "> " * 500 + "The date"), encoding="utf-8")
+    started = time.perf_counter()
+    assert [e.split("\n")[0] for e in _errors(root)] == [
+        "book/annotations/snow-letter.yaml:8: M001 block quotes nested 500 deep; the limit is 10",
+        "sources/snow-letter.md:16: M001 square brackets nested 12 deep; the limit is 4",
+    ]
+    assert time.perf_counter() - started < 2
+
+
 # --- nothing leaves the project ----------------------------------------------------------------
 
 def _errors(root: Path) -> list[str]:
     try:
         load_checked(root)
     except BuildAborted as aborted:
-        return [d.format() for d in aborted.diagnostics.errors]
+        return [d.format() for d in aborted.diagnostics.sorted() if d.severity == "error"]
     return []
 
 
