@@ -30,7 +30,7 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-test: $(STAMP)
+test: $(STAMP) fonts
 	bash scripts/install-ace.sh  # DAISY Ace + Chromium for tests/test_accessibility.py
 	$(PY) -m ruff check readerkit build.py tests
 	$(PY) -m mypy
