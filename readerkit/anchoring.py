@@ -7,6 +7,7 @@ dash kinds, ligatures and runs of white space. Positions are reported in the ori
 from __future__ import annotations
 
 import difflib
+import heapq
 from dataclasses import dataclass
 
 FOLD = str.maketrans(
@@ -94,6 +95,30 @@ def find_quote(text: str, quote: str, prefix: str = "", suffix: str = "") -> Anc
     return Anchoring(matches, found)
 
 
+MAX_EXHAUSTIVE_WINDOWS = 5_000  # about 30 KB of text: every window is compared
+SHORTLIST = 200
+
+
+def _word_key(word: str) -> str:
+    """Words that differ only in ending or punctuation share a key ('deaths,' / 'dead')."""
+    return "".join(c for c in word.lower() if c.isalnum())[:3]
+
+
+def _likely_starts(haystack: str, starts: list[int], needle: str) -> list[int]:
+    """For long texts, the window starts sharing most words with the quote (linear time), so
+    the costly comparison runs on a shortlist instead of on every word of the text."""
+    wanted = {_word_key(word) for word in needle.split(" ")} - {""}
+    hits = [_word_key(word) in wanted for word in haystack.split(" ")]
+    width = max(1, len(needle.split(" ")))
+    score = sum(hits[:width])
+    scores = [score]
+    for index in range(1, len(hits)):
+        score += (hits[index + width - 1] if index + width - 1 < len(hits) else 0) - hits[index - 1]
+        scores.append(score)
+    best = heapq.nlargest(SHORTLIST, range(len(scores)), key=scores.__getitem__)
+    return [starts[index] for index in sorted(best)]
+
+
 def closest_passage(text: str, quote: str) -> str:
     """The stretch of `text` most like `quote`, for a did-you-mean hint ('' if nothing is close)."""
     haystack = fold_text(text)
@@ -106,6 +131,8 @@ def closest_passage(text: str, quote: str) -> str:
     matcher.set_seq2(needle)
     # Candidate windows start at word boundaries; quick_ratio prunes most before the exact ratio.
     starts = [0] + [i + 1 for i, c in enumerate(haystack) if c == " "]
+    if len(starts) > MAX_EXHAUSTIVE_WINDOWS:
+        starts = _likely_starts(haystack, starts, needle)
     for start in starts:
         window = haystack[start : start + width]
         matcher.set_seq1(window)

@@ -364,6 +364,22 @@ def test_deeply_nested_markdown_is_refused_before_pandoc_runs(tmp_path: Path) ->
     assert time.perf_counter() - started < 2
 
 
+def test_the_closest_passage_hint_stays_fast_on_a_source_near_the_size_limit() -> None:
+    import random
+
+    from readerkit.anchoring import closest_passage
+
+    rng = random.Random(1962)
+    vocabulary = ["".join(rng.choice("abcdefghijklmnop") for _ in range(rng.randint(2, 9)))
+                  for _ in range(2000)]
+    text = " ".join(rng.choice(vocabulary) for _ in range(300_000))[:1_900_000]
+    passage = " ".join(text[1_000_000:1_000_200].split(" ")[1:-1])  # whole words
+    misquoted = passage.replace("a", "e", 3)
+    started = time.perf_counter()
+    assert closest_passage(text, misquoted) == passage
+    assert time.perf_counter() - started < 10  # every window compared would take minutes
+
+
 # --- nothing leaves the project ----------------------------------------------------------------
 
 def _errors(root: Path) -> list[str]:
