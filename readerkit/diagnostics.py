@@ -52,9 +52,12 @@ class Diagnostics:
             return path.as_posix()
 
     def error(
-        self, path: Path | str, line: int, code: str, message: str, hint: str = ""
+        self, path: Path | str, line: int, code: str, message: str, hint: str = "",
+        column: int = 0,
     ) -> None:
-        self.items.append(Diagnostic(self.relative(path), line, code, message, hint))
+        self.items.append(
+            Diagnostic(self.relative(path), line, code, message, hint, column=column)
+        )
 
     def warning(
         self, path: Path | str, line: int, code: str, message: str, hint: str = ""

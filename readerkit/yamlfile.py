@@ -30,9 +30,10 @@ class LocatedList(list[Any]):
 
 
 class YamlProblem(Exception):
-    def __init__(self, line: int, message: str) -> None:
+    def __init__(self, line: int, message: str, column: int = 0) -> None:
         super().__init__(message)
         self.line = line
+        self.column = column  # 1-based; 0 when unknown
         self.message = message
 
 
@@ -44,7 +45,8 @@ def _compose_node(self: Any, parent: Any, index: Any) -> Any:
     if self.check_event(yaml.AliasEvent):
         event = self.peek_event()
         raise YamlProblem(
-            event.start_mark.line + 1, "YAML aliases (*name) are not allowed in content files"
+            event.start_mark.line + 1, "YAML aliases (*name) are not allowed in content files",
+            event.start_mark.column + 1,
         )
     depth = getattr(self, "_depth", 0) + 1
     if depth > MAX_DEPTH:
@@ -71,7 +73,8 @@ def _construct_mapping(loader: _Loader, node: yaml.MappingNode) -> LocatedDict:
         if not isinstance(key, str):
             key = str(key)
         if key in result:
-            raise YamlProblem(key_node.start_mark.line + 1, f"duplicate key '{key}'")
+            raise YamlProblem(key_node.start_mark.line + 1, f"duplicate key '{key}'",
+                              key_node.start_mark.column + 1)
         result[key] = loader.construct_object(value_node, deep=True)
         result.key_lines[key] = key_node.start_mark.line + 1
     return result
@@ -110,7 +113,8 @@ def load_yaml(text: str, *, first_line: int = 1) -> Any:
     except yaml.MarkedYAMLError as error:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else first_line
+        column = mark.column + 1 if mark else 0
         message = error.problem or str(error)
-        raise YamlProblem(line, f"malformed YAML: {message}") from None
+        raise YamlProblem(line, f"malformed YAML: {message}", column) from None
     except (yaml.YAMLError, ValueError, RecursionError) as error:
         raise YamlProblem(first_line, f"malformed YAML: {error}") from None

@@ -105,14 +105,14 @@ CASES = [
     ]),
     # --- YAML and front matter --------------------------------------------------------------
     Case("Y001", [replace(BOOK, "slug: pump-reader", "slug: [pump-reader")], [
-        "book/book.yaml:7: Y001 malformed YAML: expected ',' or ']', but got ':'",
+        "book/book.yaml:7:5: Y001 malformed YAML: expected ',' or ']', but got ':'",
     ]),
     Case("Y001", [replace(SNOW, "kind: primary", "kind: primary: source")], [
-        "sources/snow-letter.md:3: Y001 front matter: malformed YAML: mapping values are not "
+        "sources/snow-letter.md:3:14: Y001 front matter: malformed YAML: mapping values are not "
         "allowed here",
     ]),
     Case("Y001", [write(GLOSSARY, "- term: A\n  definition: B\n  term: C\n")], [
-        "book/glossary.yaml:3: Y001 duplicate key 'term'",
+        "book/glossary.yaml:3:3: Y001 duplicate key 'term'",
     ]),
     Case("Y002", [write(GLOSSARY, "term: Cholera\ndefinition: An infection.\n")], [
         "book/glossary.yaml:1: Y002 glossary.yaml must be a list of entries (lines starting "
@@ -386,7 +386,7 @@ def test_check_reports_every_problem_at_once_and_exits_1(tmp_path: Path) -> None
         "book/annotations/snow-letter.yaml:4: B003 citation key 'snow1885' is not in "
         "bibliography.bib",
         "    hint: did you mean 'snow1855'?",
-        "book/book.yaml:7: Y001 malformed YAML: expected ',' or ']', but got ':'",
+        "book/book.yaml:7:5: Y001 malformed YAML: expected ',' or ']', but got ':'",
         "sources/snow-letter.md:3: K004 'kind' is 'primry', which is not one of: primary, "
         "secondary",
         "    hint: did you mean 'primary'?",
@@ -415,7 +415,7 @@ def test_hostile_yaml_through_the_cli_is_a_message(tmp_path: Path) -> None:
     done = run_build("check", "--root", str(root))
     assert done.returncode == 1
     assert "Traceback" not in done.stderr
-    assert "book/glossary.yaml:2: Y001 YAML aliases (*name) are not allowed in content files" \
+    assert "book/glossary.yaml:2:5: Y001 YAML aliases (*name) are not allowed in content files" \
         in done.stderr
     assert "sources/snow-letter.md:2: F001 file is not UTF-8 (byte 0xff at offset 11)" \
         in done.stderr

@@ -307,16 +307,16 @@ def test_an_interrupted_write_keeps_the_old_file(tmp_path: Path,
 
 @pytest.mark.parametrize(("yaml_text", "message"), [
     ("- term: !!python/object/apply:os.system ['touch PWNED']\n  definition: x\n",
-     "book/glossary.yaml:1: Y001 malformed YAML: could not determine a constructor for the tag "
+     "book/glossary.yaml:1:9: Y001 malformed YAML: could not determine a constructor for the tag "
      "'tag:yaml.org,2002:python/object/apply:os.system'"),
     ("- term: !!python/name:os.system\n  definition: x\n",
-     "book/glossary.yaml:1: Y001 malformed YAML: could not determine a constructor for the tag "
+     "book/glossary.yaml:1:9: Y001 malformed YAML: could not determine a constructor for the tag "
      "'tag:yaml.org,2002:python/name:os.system'"),
     ("a: &a ['lol', 'lol', 'lol', 'lol', 'lol', 'lol', 'lol', 'lol', 'lol']\n"
      "b: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\n"
      "c: &c [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n"
      "d: [*c, *c, *c, *c, *c, *c, *c, *c, *c]\n",
-     "book/glossary.yaml:2: Y001 YAML aliases (*name) are not allowed in content files"),
+     "book/glossary.yaml:2:8: Y001 YAML aliases (*name) are not allowed in content files"),
     ("x: " + "[" * 5000 + "]" * 5000 + "\n",
      "book/glossary.yaml:1: Y001 nesting deeper than 20 levels"),
     ("x: " + "{a: " * 5000 + "1" + "}" * 5000 + "\n",
