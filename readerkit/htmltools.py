@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import html
+
 from lxml import etree
 from lxml import html as lxml_html
 from lxml.etree import _Element
@@ -9,7 +11,9 @@ from lxml.etree import _Element
 
 def inner_html(element: _Element) -> str:
     """The element's content as HTML, without the element's own tags."""
-    parts = [element.text or ""] if element.text else []
+    # .text is decoded text ('<' not '&lt;'): escape it, or an editor's "<img ...>" written
+    # as words would come back as markup.
+    parts = [html.escape(element.text, quote=False)] if element.text else []
     parts += [etree.tostring(child, encoding="unicode", method="html") for child in element]
     return "".join(parts)
 

@@ -136,7 +136,18 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileBuild]:
     base = tmp_path_factory.mktemp("hostile")
     root = copy_reader(MINI, base / "reader")
     essay = root / "sources" / "pump-essay.md"
-    essay.write_text(essay.read_text(encoding="utf-8") + HOSTILE_TEXT, encoding="utf-8")
+    essay.write_text(essay.read_text(encoding="utf-8").replace(
+        "title: The Pump Handle", 'title: "The Pump Handle <script>alert(103)</script>"')
+        + HOSTILE_TEXT, encoding="utf-8")
+    glossary = root / "book" / "glossary.yaml"
+    glossary.write_text(glossary.read_text(encoding="utf-8").replace(
+        "contaminated water.", "contaminated water. <iframe src='http://127.0.0.1:9/'></iframe>"
+        " [x](javascript:alert(104))"), encoding="utf-8")
+    timeline = root / "book" / "timeline.yaml"
+    timeline.write_text(timeline.read_text(encoding="utf-8").replace(
+        "event: The outbreak begins.",
+        "event: \"The outbreak <img src='http://127.0.0.1:9/t.png' onerror='alert(105)'>\""),
+        encoding="utf-8")
     notes = root / "book" / "annotations" / "pump-essay.yaml"
     notes.write_text(notes.read_text(encoding="utf-8") + HOSTILE_NOTE, encoding="utf-8")
     css = root / "styles" / "print.css"
@@ -183,6 +194,8 @@ def test_hostile_markup_is_printed_as_text_in_the_print_html(hostile: HostileBui
     # The editor's raw HTML is data: it shows as the characters typed, not as markup.
     assert "<script>alert(101)</script>" in text
     assert "<script>alert(102)</script>" in text
+    assert "The Pump Handle <script>alert(103)</script>" in text
+    assert "The outbreak <img src=" in text
     # Links: only the safe one survives as a link; the others keep their words.
     hrefs = [a.get("href") for a in tree.iter("a") if a.get("href")]
     assert "https://example.org/ok" in hrefs
