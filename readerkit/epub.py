@@ -204,29 +204,8 @@ def accessibility_metadata(book: BookDoc, *, figure: bool = False,
 
 
 def folios(layout: PrintLayout) -> list[str]:
-    """The printed folio of every page: the print layout's labels, or the same rule (roman
-    from the title page, arabic from 1 at the first page of the body matter) where none."""
-    given = list(getattr(layout, "page_labels", None) or [])
-    anchors = layout.anchor_pages
-    body = anchors.get("body-matter")
-    if body is None:
-        body = min((anchors[a] for a in ("introduction", "part-1") if a in anchors), default=0)
-    labels = []
-    for index in range(layout.pages):
-        label = given[index] if index < len(given) else ""
-        labels.append(label or (roman(index + 1) if index < body else str(index - body + 1)))
-    return labels
-
-
-def roman(number: int) -> str:
-    out = ""
-    for value, letters in ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"),
-                           (90, "xc"), (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"),
-                           (4, "iv"), (1, "i")):
-        while number >= value:
-            out += letters
-            number -= value
-    return out
+    """The printed folio of every page, as the print layout numbers them (one rule, in pdf.py)."""
+    return list(layout.page_labels)
 
 
 def cover_svg(book: BookDoc) -> str:
