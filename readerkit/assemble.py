@@ -114,7 +114,6 @@ class BookDoc:
     glossary: list[GlossaryDoc]
     timeline: list[TimelineDoc]
     bibliography: list[tuple[str, str]]  # (anchor id, entry HTML), in the style's order
-    bibliography_html: dict[str, str]
 
     @property
     def sources(self) -> list[SourceDoc]:
@@ -297,5 +296,4 @@ def assemble(project: Project, rendered: pandoc.Rendered, diags: Diagnostics) ->
         glossary=glossary,
         timeline=timeline,
         bibliography=[(bib_anchor(key), html) for key, html in rendered.bibliography.items()],
-        bibliography_html=rendered.bibliography,
     )

@@ -82,11 +82,9 @@ def _stop_on_errors(diags: Diagnostics, strict: bool) -> None:
 def load_checked(root: Path, *, strict: bool = False) -> tuple[Project, Diagnostics]:
     diags = Diagnostics(root.resolve())
     project = load_project(root, diags)
-    if project is not None:
-        checks.run(project, diags)
-        quotations.check_excerpts(project, diags)
+    checks.run(project, diags)
+    quotations.check_excerpts(project, diags)
     _stop_on_errors(diags, strict)
-    assert project is not None
     return project, diags
 
 
