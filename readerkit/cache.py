@@ -103,7 +103,7 @@ class Cache:
         self.hits.append(kind)
         return data
 
-    def put(self, kind: str, entry_key: str, data: bytes) -> None:
+    def put(self, kind: str, entry_key: str, data: bytes, *, keep: int = KEEP_PER_KIND) -> None:
         if not self.enabled:
             return
         folder = self.dir / kind
@@ -113,7 +113,7 @@ class Cache:
             with os.fdopen(handle, "wb") as stream:
                 stream.write(data)
             os.replace(temporary, folder / entry_key)
-            self._prune(folder)
+            self._prune(folder, keep)
         except OSError:
             pass  # a cache that cannot be written only costs time
 
@@ -126,16 +126,17 @@ class Cache:
         except Exception:  # a damaged entry is a miss
             return None
 
-    def put_object(self, kind: str, entry_key: str, value: Any) -> None:
-        self.put(kind, entry_key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    def put_object(self, kind: str, entry_key: str, value: Any, *,
+                   keep: int = KEEP_PER_KIND) -> None:
+        self.put(kind, entry_key, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL), keep=keep)
 
     @staticmethod
-    def _prune(folder: Path) -> None:
+    def _prune(folder: Path, keep: int) -> None:
         entries = [p for p in folder.iterdir() if not p.name.startswith(".tmp-")]
-        if len(entries) <= KEEP_PER_KIND:
+        if len(entries) <= keep:
             return
         entries.sort(key=lambda p: p.stat().st_mtime, reverse=True)
-        for stale in entries[KEEP_PER_KIND:]:
+        for stale in entries[keep:]:
             stale.unlink(missing_ok=True)
 
 

@@ -96,9 +96,8 @@ def _text_boxes(box: Any) -> Iterator[Any]:
             yield from _text_boxes(child)
 
 
-def page_starts(document: Any) -> list[PageStart]:
-    """Where each page of a rendered WeasyPrint document begins in the running text."""
-    pages = document.pages
+def page_starts(pages: list[Any]) -> list[PageStart]:
+    """Where each of these WeasyPrint pages (of one document) begins in the running text."""
     html_box = pages[0]._page_box.children[0]
     tree = _Tree(html_box.element)
     printed: dict[Any, int] = {}  # anchor element -> letters and digits printed so far

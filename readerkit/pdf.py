@@ -1,7 +1,7 @@
-"""The print edition: the book as one HTML document, laid out by WeasyPrint.
+"""The print edition: the book as one HTML document, its styles, folios, and the PDF writer.
 
-Besides the PDF bytes, layout tells on which page every element id starts; the EPUB uses
-that to carry the print edition's page numbers.
+paginate.py lays the HTML out (unit by unit); its PrintLayout tells on which page every
+element id starts, which the EPUB uses to carry the print edition's page numbers.
 """
 
 from __future__ import annotations
@@ -78,8 +78,8 @@ def roman(number: int) -> str:
 
 
 def page_labels(pages: int, body_start: int | None) -> list[str]:
-    """Folio of each page, as styles/print.css numbers them: lower-roman from the title page
-    (i, ii, …) up to the page before <main id="body-matter">, then arabic from 1. Pages that
+    """Folio of each page, as paginate.py numbers them: lower-roman from the title page
+    (i, ii, …) up to the first page of <main id="body-matter">, then arabic from 1. Pages that
     print no folio (title, part openers, blanks) still get their label."""
     start = pages if body_start is None else body_start
     return [roman(i + 1) if i < start else str(i - start + 1) for i in range(pages)]
@@ -110,7 +110,7 @@ class PrintLayout:
     page_labels: list[str]  # printed folio of each page ("iii", "14"), "" where none
     # where each page's running text begins, for the EPUB's page-break markers
     page_starts: list[pagebreaks.PageStart] = field(default_factory=list)
-    document: Any = None  # the rendered WeasyPrint document while the PDF is still unwritten
+    document: Any = None  # the laid-out WeasyPrint document while the PDF is still unwritten
 
 
 def print_html(book: BookDoc, *, timeline_svg: str | None = None) -> str:
@@ -135,35 +135,8 @@ def print_html(book: BookDoc, *, timeline_svg: str | None = None) -> str:
     )
 
 
-def layout(book: BookDoc, html_text: str, *, page_size: str, print_shop: bool = False,
-           write: bool = True) -> PrintLayout:
-    """Render the print HTML; with write=False the PDF is left unwritten (pdf == b"", call
-    write_pdf(book, result) for it): an EPUB-only build needs only the page numbers.
-    print_shop adds 3 mm bleed and crop marks."""
-    root = book.project.root
-    fetcher = ProjectOnlyFetcher(root)
-    css = [weasyprint.CSS(filename=str(book.project.styles_dir / "print.css"), url_fetcher=fetcher),
-           weasyprint.CSS(string=page_css(page_size, print_shop=print_shop))]
-    if not font_available(BOOK_FONT):
-        css.append(weasyprint.CSS(string=NO_SMALL_CAPS_CSS))
-    document = weasyprint.HTML(
-        string=html_text, base_url=str(root) + "/", url_fetcher=fetcher
-    ).render(stylesheets=css)
-    anchor_pages: dict[str, int] = {}
-    for index, page in enumerate(document.pages):
-        for anchor in page.anchors:
-            anchor_pages.setdefault(anchor, index)
-    pages = len(document.pages)
-    result = PrintLayout(pdf=b"", pages=pages, anchor_pages=anchor_pages,
-                         page_labels=page_labels(pages, anchor_pages.get("body-matter")),
-                         document=document, page_starts=pagebreaks.page_starts(document))
-    if write:
-        write_pdf(book, result)
-    return result
-
-
 def write_pdf(book: BookDoc, result: PrintLayout) -> bytes:
-    """Write the PDF of a layout made with write=False (then drop the document): tagged
+    """Write the PDF of a layout with its document (then drop the document): tagged
     PDF/UA-1 (title and language from the HTML), every font embedded, and a fixed identifier
     so that the same input gives the same file."""
     if result.document is not None:

@@ -10,7 +10,7 @@ import hashlib
 import os
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -23,7 +23,7 @@ from .project import load_project
 from .publish import write_atomically
 
 if TYPE_CHECKING:  # pdf and epub import WeasyPrint (slow): only when something is built
-    from .pdf import PrintLayout
+    from .paginate import Memo
 
 FORMATS = ("pdf", "epub")
 Progress = Callable[[str], None]
@@ -37,6 +37,7 @@ class BuildResult:
     timings: dict[str, float] = field(default_factory=dict)
     up_to_date: bool = False  # nothing changed since the last build: nothing was done
     cache_hits: list[str] = field(default_factory=list)
+    laid_out: list[str] = field(default_factory=list)  # layout units laid out afresh
 
 
 def _input_digest(root: Path) -> str:
@@ -116,11 +117,14 @@ def build(
     progress: Progress = lambda message: None,
     use_cache: bool = True,
     epub_first: bool = False,
+    layout_memo: Memo | None = None,
 ) -> BuildResult:
     """Build the given formats. With use_cache, work whose inputs are unchanged is reused from
     ROOT/.cache/readerkit and a build with nothing changed does nothing (result.up_to_date).
     With epub_first the EPUB is written as soon as it is ready, before the PDF is (watch mode);
-    otherwise nothing is written until every output is complete."""
+    otherwise nothing is written until every output is complete. A layout_memo kept between
+    builds (watch mode) keeps laid-out pages in memory, so that the PDF too is laid out again
+    only where the book changed."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
@@ -156,25 +160,25 @@ def build(
     result = BuildResult(diags, timings=timings)
     if check_only:
         return result
-    from . import epub, pdf  # WeasyPrint is slow to import: only now
+    from . import epub, paginate, pdf  # WeasyPrint is slow to import: only now
 
     slug = project.book.slug
     finished: dict[Path, bytes] = {}
     html_text = pdf.print_html(book)
-    # Every keyword pdf.layout takes goes in layout_args: they are part of the layout's key.
-    layout_args: dict[str, Any] = {"page_size": page_size or project.book.page_size,
-                                   "print_shop": print_shop}
-    layout_key = key("layout", html_text, repr(sorted(layout_args.items())),
-                     _layout_digest(project))
     want_pdf = "pdf" in formats
-    layout: PrintLayout | None = store.get_object("layout", layout_key)
-    pdf_bytes = store.get("pdf", layout_key) if want_pdf and layout is not None else None
-    if layout is None or (want_pdf and pdf_bytes is None):
-        progress(f"laying out the print edition ({len(project.sources)} sources)")
-        layout = pdf.layout(book, html_text, write=False, **layout_args)
-        store.put_object("layout", layout_key, replace(layout, pdf=b"", document=None))
-    elif pdf_bytes is not None:
-        layout = replace(layout, pdf=pdf_bytes)
+    page_size = page_size or project.book.page_size
+    paginator = paginate.Paginator(project, html_text, page_size=page_size,
+                                   print_shop=print_shop, store=store,
+                                   style_digest=_layout_digest(project), memo=layout_memo,
+                                   progress=progress)
+    # The PDF is cached whole, keyed on every unit's HTML and the layout options.
+    pdf_key = key("pdf", paginator.style_key, html_text, project.book.identifier)
+    pdf_bytes = store.get("pdf", pdf_key) if want_pdf else None
+    progress(f"laying out the print edition ({len(paginator.units)} units)")
+    # Watch mode wants the EPUB first: its page numbers need no WeasyPrint pages in memory.
+    layout = paginator.paginate(need_pages=want_pdf and pdf_bytes is None and not epub_first)
+    if pdf_bytes is not None:
+        layout.pdf = pdf_bytes
     lap("layout")
     if "epub" in formats:
         progress("packaging the EPUB")
@@ -187,9 +191,11 @@ def build(
         lap("epub")
     if want_pdf:
         if not layout.pdf:
+            if layout.document is None:  # epub_first: the pages were not kept
+                layout = paginator.paginate(need_pages=True)
             progress("writing the PDF")
             pdf.write_pdf(book, layout)
-            store.put("pdf", layout_key, layout.pdf)
+            store.put("pdf", pdf_key, layout.pdf)
         finished[out / f"{slug}.pdf"] = layout.pdf
         lap("pdf")
     layout.document = None
@@ -200,6 +206,7 @@ def build(
             result.outputs.append(path)
     lap("write")
     result.cache_hits = sorted(set(store.hits))
+    result.laid_out = paginator.laid_out
     if store.enabled:
         store.put_object("state", state_key, {
             "inputs": inputs, "diagnostics": diags,

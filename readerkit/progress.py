@@ -4,9 +4,10 @@
         build(root, progress=progress)
 
 The pipeline calls progress(message) at the start of each stage ("laying out the print edition
-(8 sources)"). On a terminal a transient rich bar shows the stage, how many of the stages are
-done and the time spent; it appears only when the build has taken more than DELAY seconds, so
-quick (cached) builds print nothing extra. When stderr is not a terminal (CI, pipes, tests), the
+(14 units)"); a message indented by two spaces is a step within the stage ("  laying out
+src-x"). On a terminal a transient rich bar shows the stage, how many of the stages are done
+and the time spent; it appears only when the build has taken more than DELAY seconds, so quick
+(cached) builds print nothing extra. When stderr is not a terminal (CI, pipes, tests), the
 display is silent.
 """
 
@@ -60,6 +61,9 @@ def terminal_progress(
     def progress(message: str) -> None:
         if message.startswith("wrote "):
             return  # the caller reports what it wrote
+        if message.startswith("  "):  # a detail of the current stage (one unit laid out)
+            display.update(task, description=message.strip())
+            return
         state["stages"] += 1
         display.update(task, description=message, completed=min(state["stages"] - 1, total))
 

@@ -1,8 +1,10 @@
 """`build.py watch`: rebuild on every save, EPUB first then PDF, and keep going on errors.
 
 Each rebuild is an ordinary cached build (pipeline.build) with the EPUB written as soon as it
-is ready; the PDF follows from the same layout. Content errors are printed as diagnostics and
-the last good outputs stay; the watcher waits for the next save.
+is ready; the PDF follows from the same layout. The watcher keeps the laid-out pages of every
+layout unit in memory (a paginate.Memo), so after a note edit only the unit that holds the note
+is laid out again, for the PDF too. Content errors are printed as diagnostics and the last good
+outputs stay; the watcher waits for the next save.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from .diagnostics import BuildAborted
 
@@ -37,7 +39,8 @@ def _relevant(root: Path) -> Callable[[object, str], bool]:
 
 
 def rebuild(root: Path, *, out_dir: Path | None, strict: bool, page_size: str | None,
-            changed: Iterable[str] = (), stream: TextIO = sys.stdout) -> bool:
+            changed: Iterable[str] = (), stream: TextIO = sys.stdout,
+            memo: dict[str, Any] | None = None) -> bool:
     """One rebuild, reported on stream; True when the outputs are current."""
     from .pipeline import build
 
@@ -56,7 +59,7 @@ def rebuild(root: Path, *, out_dir: Path | None, strict: bool, page_size: str | 
 
     try:
         result = build(root, out_dir=out_dir, strict=strict, page_size=page_size,
-                       progress=progress, epub_first=True)
+                       progress=progress, epub_first=True, layout_memo=memo)
     except BuildAborted as aborted:
         for diagnostic in aborted.diagnostics.sorted():
             say(diagnostic.format())
@@ -89,12 +92,13 @@ def watch(root: Path, *, out_dir: Path | None = None, strict: bool = False,
 
     root = root.resolve()
     print(f"watching {root} (Ctrl-C to stop)", file=stream, flush=True)
-    rebuild(root, out_dir=out_dir, strict=strict, page_size=page_size, stream=stream)
+    memo: dict[str, Any] = {}  # laid-out units, kept from one rebuild to the next
+    rebuild(root, out_dir=out_dir, strict=strict, page_size=page_size, stream=stream, memo=memo)
     try:
         for changes in watchfiles.watch(root, watch_filter=_relevant(root), stop_event=stop,
                                         debounce=300, step=50, raise_interrupt=False):
             rebuild(root, out_dir=out_dir, strict=strict, page_size=page_size,
-                    changed=[path for _change, path in changes], stream=stream)
+                    changed=[path for _change, path in changes], stream=stream, memo=memo)
     except KeyboardInterrupt:
         pass
     print("stopped watching", file=stream, flush=True)

@@ -37,12 +37,18 @@ def reader(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def test_incremental_rebuild_equals_a_cold_build(reader: Path, tmp_path: Path) -> None:
     first = build(reader)
     assert not first.up_to_date and len(first.outputs) == 2
+    units = first.laid_out
+    assert "src-snow-letter" in units and "glossary" in units and "contents" in units
     pages_before = len(pypdf.PdfReader(reader / "dist" / "pump-reader.pdf").pages)
     _edit_note(reader, "Snow counted the deaths house by house [@snow1855, 39].",
                f"{LONG_NOTE} [@snow1855, 39].")
     epub_only = build(reader, formats=("epub",), out_dir=tmp_path / "epub-only")
+    # Only the source holding the note is laid out again, although every later page moved:
+    # the glossary and contents print new page numbers, so they are laid out again too.
+    assert epub_only.laid_out[0] == "src-snow-letter"
+    assert "src-pump-essay" not in epub_only.laid_out
     both = build(reader)
-    assert "pandoc" in both.cache_hits and "layout" in both.cache_hits  # reused, not redone
+    assert "pandoc" in both.cache_hits  # the Pandoc batch is reused; the PDF needs every page
     cold_root = copy_reader(reader, tmp_path / "cold")
     cold = build(cold_root, use_cache=False)
     assert not (cold_root / ".cache").exists()
@@ -52,6 +58,26 @@ def test_incremental_rebuild_equals_a_cold_build(reader: Path, tmp_path: Path) -
     # the long note really moved pages, so a stale page-list would have been caught
     assert len(pypdf.PdfReader(cold.outputs[-1]).pages) > pages_before
     shutil.rmtree(cold_root)
+
+
+def test_a_note_edit_with_the_same_pages_lays_out_one_unit(reader: Path, tmp_path: Path) -> None:
+    build(reader, formats=("epub",))
+    _edit_note(reader, "The date of the removal, 8 September 1854, is not given here.",
+               "The date of the removal (8 September 1854) is not given here.")
+    again = build(reader, formats=("epub",))
+    assert again.laid_out == ["src-snow-letter"]
+
+
+def test_watch_memo_lays_out_only_the_changed_unit_for_the_pdf_too(reader: Path,
+                                                                     tmp_path: Path) -> None:
+    memo: dict[str, object] = {}
+    build(reader, layout_memo=memo)
+    _edit_note(reader, "The date of the removal", "The day of the removal")
+    again = build(reader, layout_memo=memo, epub_first=True)
+    assert again.laid_out == ["src-snow-letter"] and len(again.outputs) == 2
+    cold_root = copy_reader(reader, tmp_path / "cold")
+    build(cold_root, use_cache=False)
+    assert _outputs(reader / "dist") == _outputs(cold_root / "dist")
 
 
 def test_no_op_rebuild_does_nothing(reader: Path) -> None:
@@ -82,8 +108,9 @@ def test_print_style_change_invalidates_the_layout(reader: Path) -> None:
     original = css.read_text(encoding="utf-8")
     try:
         css.write_text(original + "\n.source p { font-size: 20pt; }\n", encoding="utf-8")
-        changed = build(reader)
-        assert "layout" not in changed.cache_hits
+        changed = build(reader, formats=("epub",), out_dir=reader.parent / "css-epub")
+        assert "src-pump-essay" in changed.laid_out and "unit" not in changed.cache_hits
+        build(reader)
         cold_root = copy_reader(reader, reader.parent / "cold-css")
         build(cold_root, use_cache=False)
         assert _outputs(reader / "dist") == _outputs(cold_root / "dist")

@@ -71,11 +71,15 @@ def walk_outline(items: list[Any], depth: int = 0) -> list[tuple[int, str]]:
 
 def in_process_layout(root: Path, page_size: str = "letter") -> Any:
     from readerkit import pdf
+    from readerkit.cache import Cache
+    from readerkit.paginate import Paginator
     from readerkit.pipeline import assemble_book, load_checked
 
     project, diags = load_checked(root)
     book = assemble_book(project, diags)
-    return pdf.layout(book, pdf.print_html(book), page_size=page_size, write=False)
+    paginator = Paginator(project, pdf.print_html(book), page_size=page_size, print_shop=False,
+                          store=Cache(root / ".cache", enabled=False), style_digest="")
+    return paginator.paginate(need_pages=True)
 
 
 def note_positions(document: Any) -> tuple[dict[str, int], dict[str, int]]:
@@ -266,14 +270,14 @@ def test_glossary_and_timeline_page_references_are_right(reader: Built,
     texts = reader.pdf_pages()
     labels, anchors = reader_layout.page_labels, reader_layout.anchor_pages
     glossary_html = html[html.index('id="glossary"'):html.index('id="bibliography"')]
-    use_ids = re.findall(r'<a href="#(use-[^"]+)" class="use-ref">', glossary_html)
+    use_ids = re.findall(r'<a href="#(use-[^"]+)" class="use-ref"', glossary_html)
     expected = [labels[anchors[use_id]] for use_id in use_ids]
     glossary_text = _section_text(texts, anchors["glossary"], anchors["bibliography"])
     printed = re.findall(r"Used in: (.*?\d)\.(?: |$)", glossary_text)
     numbers = [n for chunk in printed for n in re.findall(r", p\. (\d+)", chunk)]
     assert numbers == expected
     timeline_html = html[html.index('id="timeline"'):html.index('id="glossary"')]
-    targets = re.findall(r'data-target="#(src-[^"]+)"', timeline_html)
+    targets = re.findall(r'data-page-ref="(src-[^"]+)"', timeline_html)
     expected = [labels[anchors[target]] for target in targets]
     timeline_text = _section_text(texts, anchors["timeline"], anchors["glossary"])
     numbers = re.findall(r", p\. (\d+)", timeline_text)

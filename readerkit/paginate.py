@@ -1,0 +1,174 @@
+"""The print layout: each layout unit (units.py) laid out by WeasyPrint, the pages stitched.
+
+Why units: a rebuild after a note edit lays out again only the unit whose HTML changed. What
+the EPUB needs of a unit's layout (its page count, the page of every id, where each page's
+text begins) does not depend on which page the unit starts on, so it is cached on disk keyed
+by the unit's HTML; the PDF needs WeasyPrint's pages themselves, which live only in memory:
+a one-off build lays out every unit, watch mode keeps them between rebuilds.
+
+Page numbers: folios are counted by the engine, not by CSS (the styles only print
+counter(page) in margin boxes): lower-roman from the first page, arabic from 1 at the first
+unit inside <main id="body-matter">. Each unit is laid out with its first folio set, and page
+references (`data-page-ref`) are filled in with folios before layout. Body folios do not depend
+on the front matter, so the body is laid out first, then the front matter (the contents) with
+every folio known. A reference to a later page of the body is filled from the last build's
+folios, or a placeholder, and the units whose references turn out wrong are laid out again
+until nothing changes, as LaTeX reruns.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+
+from . import pagebreaks, pdf, units
+from .cache import Cache, key
+from .model import Project
+
+MAX_PASSES = 5  # page references settle in one or two passes; this bounds a pathological book
+UNIT_ENTRIES_KEPT = 5000  # cached unit layouts (a few KB each)
+
+
+@dataclass
+class UnitLayout:
+    """What the EPUB needs of one unit's layout (picklable, cached on disk)."""
+
+    pages: int
+    anchors: dict[str, int]  # id -> page within the unit (0-based)
+    starts: list[pagebreaks.PageStart]  # page indices within the unit
+
+
+@dataclass
+class LaidOut:
+    layout: UnitLayout
+    pages: list[Any] = field(default_factory=list)  # WeasyPrint pages (in memory only)
+    document: Any = None  # the WeasyPrint document they belong to (keeps fonts alive)
+
+
+Memo = dict[str, LaidOut]  # unit key (+ first folio) -> its layout, kept across watch rebuilds
+
+
+def folio(index: int, in_body: bool) -> str:
+    """The folio of the index-th page (0-based) of the front matter or of the body."""
+    return str(index + 1) if in_body else pdf.roman(index + 1)
+
+
+class Paginator:
+    def __init__(self, project: Project, html_text: str, *, page_size: str, print_shop: bool,
+                 store: Cache, style_digest: str, memo: Memo | None = None,
+                 progress: Callable[[str], None] = lambda message: None) -> None:
+        self.root = project.root
+        self.units = units.split(html_text)
+        self.store = store
+        self.memo: Memo = memo if memo is not None else {}
+        self.used: set[str] = set()
+        self.laid_out: list[str] = []  # units laid out afresh by this paginator, in order
+        self.progress = progress
+        self.fetcher = pdf.ProjectOnlyFetcher(self.root)
+        self.css = [weasyprint.CSS(filename=str(project.styles_dir / "print.css"),
+                                   url_fetcher=self.fetcher),
+                    weasyprint.CSS(string=pdf.page_css(page_size, print_shop=print_shop))]
+        fallback = not pdf.font_available(pdf.BOOK_FONT)
+        if fallback:
+            self.css.append(weasyprint.CSS(string=pdf.NO_SMALL_CAPS_CSS))
+        self.font_config = FontConfiguration()
+        # Everything besides a unit's HTML that shapes its layout.
+        self.style_key = key("unit-style", page_size, str(print_shop), str(fallback),
+                             style_digest)
+
+    def _render(self, unit: units.Unit, html: str, first_folio: int) -> LaidOut:
+        first_page = weasyprint.CSS(string=f"@page :first {{ counter-reset: page {first_folio} }}")
+        document = weasyprint.HTML(string=html, base_url=str(self.root) + "/",
+                                   url_fetcher=self.fetcher).render(
+            stylesheets=[*self.css, first_page], font_config=self.font_config)
+        pages = list(document.pages)
+        if not unit.last:  # drop the page the end mark landed on (see units.END_MARK)
+            if not pages or units.END_MARK_ID not in pages[-1].anchors:
+                raise RuntimeError(f"layout unit {unit.name} did not end as expected")
+            pages.pop()
+        anchors: dict[str, int] = {}
+        for index, page in enumerate(pages):
+            for anchor in page.anchors:
+                anchors.setdefault(anchor, index)
+        anchors.pop(units.END_MARK_ID, None)
+        layout = UnitLayout(len(pages), anchors, pagebreaks.page_starts(pages))
+        return LaidOut(layout, pages, document)
+
+    def _unit(self, unit: units.Unit, html: str, first_folio: int, need_pages: bool) -> LaidOut:
+        unit_key = key("unit", self.style_key, html)
+        page_key = f"{unit_key}@{first_folio}"
+        self.used.update((unit_key, page_key))
+        found = self.memo.get(page_key) or (None if need_pages else self.memo.get(unit_key))
+        if found is None and not need_pages:
+            cached = self.store.get_object("unit", unit_key)
+            if isinstance(cached, UnitLayout):
+                found = LaidOut(cached)
+        if found is None:
+            self.progress(f"  laying out {unit.name} ({unit.index + 1} of {len(self.units)})")
+            found = self._render(unit, html, first_folio)
+            self.laid_out.append(unit.name)
+            self.store.put_object("unit", unit_key, found.layout, keep=UNIT_ENTRIES_KEPT)
+            self.memo[page_key] = found
+        self.memo.setdefault(unit_key, LaidOut(found.layout))
+        return found
+
+    def _pass(self, guess: dict[str, str], need_pages: bool
+              ) -> tuple[dict[int, LaidOut], dict[str, str], bool]:
+        """Lay out every unit once, body first; returns the units' layouts, the folio of every
+        id, and whether every page reference printed the folio it names."""
+        known = dict(guess)
+        printed: dict[int, dict[str, str]] = {}
+        done: dict[int, LaidOut] = {}
+        counted = {True: 0, False: 0}  # pages so far in the body, in the front matter
+        for unit in [u for u in self.units if u.in_body] + [u for u in self.units
+                                                               if not u.in_body]:
+            printed[unit.index] = {ref: known.get(ref, "0") for ref in unit.refs}
+            start = counted[unit.in_body]
+            laid = self._unit(unit, unit.html(known), start + 1, need_pages)
+            for anchor, page in laid.layout.anchors.items():
+                known[anchor] = folio(start + page, unit.in_body)
+            counted[unit.in_body] += laid.layout.pages
+            done[unit.index] = laid
+        settled = all(known.get(ref, "0") == value
+                      for refs in printed.values() for ref, value in refs.items())
+        return done, known, settled
+
+    def paginate(self, *, need_pages: bool) -> pdf.PrintLayout:
+        """The book's layout; with need_pages, also the stitched WeasyPrint document."""
+        guess_key = key("folios", self.style_key)
+        previous = self.store.get_object("folios", guess_key)
+        guess: dict[str, str] = previous if isinstance(previous, dict) else {}
+        for _ in range(MAX_PASSES):
+            done, known, settled = self._pass(guess, need_pages)
+            if settled:
+                break
+            guess = known
+        self.store.put_object("folios", guess_key, known)
+        for stale in set(self.memo) - self.used:  # keep only this build's units in memory
+            del self.memo[stale]
+        return self._stitch([done[unit.index] for unit in self.units], need_pages)
+
+    def _stitch(self, laid: list[LaidOut], need_pages: bool) -> pdf.PrintLayout:
+        anchor_pages: dict[str, int] = {}
+        starts: list[pagebreaks.PageStart] = []
+        offset = 0
+        body_start: int | None = None
+        for unit, part in zip(self.units, laid, strict=True):
+            if unit.in_body and body_start is None:
+                body_start = offset
+            for anchor, page in part.layout.anchors.items():
+                anchor_pages.setdefault(anchor, offset + page)
+            starts += [replace(start, index=offset + start.index) for start in part.layout.starts]
+            offset += part.layout.pages
+        result = pdf.PrintLayout(pdf=b"", pages=offset, anchor_pages=anchor_pages,
+                                 page_labels=pdf.page_labels(offset, body_start),
+                                 page_starts=starts)
+        if need_pages:
+            all_pages = [page for part in laid for page in part.pages]
+            # Pages of several documents make one: WeasyPrint's documented way to combine.
+            result.document = laid[0].document.copy(all_pages)
+        return result

@@ -1,0 +1,134 @@
+"""Cut the print HTML into layout units: pieces of the book laid out one at a time.
+
+A unit begins at every element the print template marks with `data-layout-unit` (the title
+page, the contents, the introduction, each part opener, each source, each appendix) and runs
+to the next mark. Each unit becomes a standalone HTML document: the same <head>, shallow copies
+of the elements it sits inside (<main>, a part's <section>) and its own content. Laying out
+units separately is what lets a rebuild lay out again only the source whose notes changed.
+
+What the print template and styles promise for this to give the same book as one document:
+- every unit starts on a right-hand page (the engine puts it there; the styles break before
+  each marked element to the right anyway);
+- nothing carries over from one unit to the next: each unit sets its own running-head strings
+  and counters (footnote numbers restart in each unit);
+- page numbers are printed only in page margin boxes, and references to the page of another
+  element are written `data-page-ref="ID"`: the engine puts that page's folio into the
+  element's `data-page` attribute, for the styles to print with `attr(data-page)`.
+A copy of an enclosing element in any unit but its first loses its id and makes no bookmark
+and sets no strings, so that the book has each of them once.
+"""
+
+from __future__ import annotations
+
+import copy
+from dataclasses import dataclass
+
+from lxml import etree
+from lxml import html as lxml_html
+from lxml.etree import _Element
+
+UNIT_ATTR = "data-layout-unit"
+PAGE_REF_ATTR = "data-page-ref"
+PAGE_ATTR = "data-page"
+BODY_ID = "body-matter"  # folios restart at 1 (arabic) with the first unit inside it
+# Laid out at the end of every unit but the last: a forced break to the next right-hand page
+# (adding a blank left-hand page when needed); the page it lands on is dropped.
+END_MARK_ID = "layout-unit-end"
+END_MARK = f'<div id="{END_MARK_ID}" style="break-before: right"></div>'
+# Inline style for the second and later copies of an enclosing element.
+QUIET_COPY = "bookmark-level: none; string-set: none"
+
+
+@dataclass
+class Unit:
+    index: int
+    name: str  # the id of the marked element ("src-…", "glossary"), for progress and errors
+    document: _Element  # the unit as a standalone <html> tree, page references still empty
+    refs: tuple[str, ...]  # ids whose folios it prints (data-page-ref)
+    in_body: bool  # inside <main id="body-matter">: folios are arabic, counted from 1
+    last: bool  # the book's last unit: no blank page after it
+
+    def html(self, folios: dict[str, str], placeholder: str = "0") -> str:
+        """The unit's HTML with every page reference filled from `folios` (id -> folio);
+        ids not in it yet get `placeholder`."""
+        for element in self.document.iter():
+            if isinstance(element.tag, str) and element.get(PAGE_REF_ATTR) is not None:
+                element.set(PAGE_ATTR, folios.get(element.get(PAGE_REF_ATTR, ""), placeholder))
+        text: str = etree.tostring(self.document, encoding="unicode", method="html")
+        return "<!DOCTYPE html>\n" + text
+
+
+def _has_unit(element: _Element) -> bool:
+    return any(isinstance(e.tag, str) and e.get(UNIT_ATTR) is not None
+               for e in element.iter())
+
+
+class _Builder:
+    """Copies body content into unit documents, recreating the enclosing elements."""
+
+    def __init__(self, root: _Element) -> None:
+        self.root = root
+        self.units: list[tuple[_Element, dict[_Element, _Element], str, bool]] = []
+        self.copied: set[_Element] = set()  # enclosing elements copied once already
+
+    def start(self, name: str, ancestors: list[_Element]) -> None:
+        document = etree.Element(self.root.tag, dict(self.root.attrib))
+        head = self.root.find("head")
+        if head is not None:
+            document.append(copy.deepcopy(head))
+        in_body = any(a.get("id") == BODY_ID for a in ancestors)
+        self.units.append((document, {}, name, in_body))
+
+    def add(self, element: _Element, ancestors: list[_Element]) -> None:
+        if not self.units:  # content before the first mark: a unit of its own
+            self.start(element.get("id") or "start", ancestors)
+        document, copies, _name, _body = self.units[-1]
+        parent = document
+        for ancestor in ancestors:
+            if ancestor not in copies:
+                shell = etree.SubElement(parent, ancestor.tag, dict(ancestor.attrib))
+                if ancestor in self.copied:
+                    shell.attrib.pop("id", None)
+                    style = ancestor.get("style")
+                    shell.set("style", f"{style}; {QUIET_COPY}" if style else QUIET_COPY)
+                else:
+                    shell.text = ancestor.text
+                self.copied.add(ancestor)
+                copies[ancestor] = shell
+            parent = copies[ancestor]
+        parent.append(copy.deepcopy(element))
+
+
+def split(html_text: str) -> list[Unit]:
+    """The print HTML as layout units, in reading order."""
+    root = lxml_html.document_fromstring(html_text)
+    body = root.find("body")
+    if body is None:
+        raise ValueError("the print HTML has no <body>")
+    builder = _Builder(root)
+
+    def walk(container: _Element, ancestors: list[_Element]) -> None:
+        for child in container:
+            if not isinstance(child.tag, str):
+                continue  # comments
+            if child.get(UNIT_ATTR) is not None:
+                builder.start(child.get("id") or f"unit-{len(builder.units) + 1}", ancestors)
+                builder.add(child, ancestors)
+            elif _has_unit(child):
+                walk(child, [*ancestors, child])
+            else:
+                builder.add(child, ancestors)
+
+    walk(body, [body])
+    units = []
+    for index, (document, _copies, name, in_body) in enumerate(builder.units):
+        last = index == len(builder.units) - 1
+        if not last:
+            body_copy = document.find("body")
+            assert body_copy is not None
+            body_copy.append(lxml_html.fragment_fromstring(END_MARK))
+        refs = tuple(dict.fromkeys(
+            e.get(PAGE_REF_ATTR) for e in document.iter()
+            if isinstance(e.tag, str) and e.get(PAGE_REF_ATTR) is not None))
+        units.append(Unit(index, name, document, refs, in_body, last))
+    return units
