@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import pydyf
 import weasyprint
 
 from . import notes, pagebreaks, timeline_chart
@@ -133,6 +134,27 @@ def print_html(book: BookDoc, *, timeline_svg: str | None = None) -> str:
         timeline_svg=timeline_svg,
         timeline_caption=caption,
     )
+
+
+_ALL_PAGE_REFERENCES = pydyf.PDF.page_references
+
+
+def _page_references(self: pydyf.PDF) -> tuple[bytes, ...]:
+    """pydyf.PDF.page_references, remembered until a page is added.
+
+    pydyf 0.13 rebuilds the tuple of every page's reference each time it is read, and
+    WeasyPrint's PDF/UA tagging reads it once per structure element: quadratic in the page
+    count (about 4 s of an 18 s write for 450 pages). Pages are only ever appended, so the
+    length of /Kids tells whether the remembered tuple is still whole."""
+    kids = self.pages["Kids"]
+    known = self.__dict__.get("_readerkit_page_references")
+    if known is None or known[0] != len(kids):
+        known = (len(kids), _ALL_PAGE_REFERENCES.fget(self))
+        self.__dict__["_readerkit_page_references"] = known
+    return known[1]  # type: ignore[no-any-return]
+
+
+pydyf.PDF.page_references = property(_page_references)
 
 
 def write_pdf(book: BookDoc, result: PrintLayout) -> bytes:

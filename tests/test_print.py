@@ -452,3 +452,16 @@ def test_the_reader_prints_its_defcon_chart_with_alt_text(reader: Built, mini_ro
         "14–30 October 1962: events and DEFCON level"]
     mini_html = print_html(mini_root)
     assert "<svg" not in mini_html  # no series in its timeline: no chart
+
+
+def test_remembered_page_references_follow_added_pages() -> None:
+    import pydyf
+
+    from readerkit import pdf
+
+    document = pydyf.PDF()
+    for _ in range(3):
+        document.add_page(pydyf.Dictionary({"Type": "/Page"}))
+        remembered = document.page_references
+        assert remembered == pdf._ALL_PAGE_REFERENCES.fget(document)
+        assert len(remembered) == len(document.pages["Kids"]) // 3
