@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark readerkit: cold build, no-op rebuild, rebuild after one annotation edit (EPUB alone,
-then both formats), peak memory, against the floor (bare WeasyPrint render+write of the same
-print HTML, plus a bare Pandoc Markdown -> EPUB conversion of the same sources).
+then both formats; then both formats in watch mode, which keeps laid-out pages in memory), peak
+memory, against the floor (bare WeasyPrint render+write of the same print HTML, plus a bare
+Pandoc Markdown -> EPUB conversion of the same sources).
 
     python bench/run.py [--readers real,x4,500] [--pages 500]      (make bench)
 
@@ -13,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -90,6 +92,31 @@ def pages_of(root: Path) -> int:
     return len(pypdf.PdfReader(next((root / "dist").glob("*.pdf"))).pages)
 
 
+def watch_edit(root: Path, rounds: int = 3) -> float:
+    """Seconds the watcher reports for rebuilding both formats after a note edit, once its
+    memory of laid-out pages is warm (the first edit after start lays out every unit)."""
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "watch", "--root", str(root)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert process.stdout is not None
+    seconds = 0.0
+    try:
+        for edit in range(rounds + 1):
+            for line in process.stdout:  # the first build (edit 0), then each edit's rebuild
+                if line.startswith("done in ") or line.startswith("up to date"):
+                    seconds = float(re.findall(r"[\d.]+", line)[0])
+                    break
+                if "error" in line:
+                    raise SystemExit(f"watch failed: {line}")
+            if edit < rounds:
+                time.sleep(0.5)  # distinct file times
+                edit_note(root, 10 + edit)
+    finally:
+        process.terminate()
+        process.wait()
+    return seconds
+
+
 def measure(name: str, root: Path, work: Path) -> dict[str, float | str]:
     shutil.rmtree(root / ".cache", ignore_errors=True)
     shutil.rmtree(root / "dist", ignore_errors=True)
@@ -100,17 +127,18 @@ def measure(name: str, root: Path, work: Path) -> dict[str, float | str]:
     epub_edit, _, _ = build(root, "epub")
     edit_note(root, 2)
     both_edit, both_mb, _ = build(root, "all")
+    watched = watch_edit(root)
     weasy, pandoc = floor(root, work)
     return {"reader": name, "pages": pages_of(root), "cold": cold, "noop": noop,
-            "epub_edit": epub_edit, "both_edit": both_edit,
+            "epub_edit": epub_edit, "both_edit": both_edit, "watch_edit": watched,
             "peak_mb": max(cold_mb, both_mb), "floor_weasy": weasy, "floor_pandoc": pandoc}
 
 
 def table(rows: list[dict[str, float | str]]) -> str:
     head = ("| reader | pages | cold s | no-op s (×cold) | note edit → EPUB s (×cold) | "
-            "note edit → both s (×cold) | peak MB | floor s (WeasyPrint + Pandoc) | "
-            "overhead over floor |")
-    lines = [head, "|" + " --- |" * 9]
+            "note edit → both s (×cold) | watch: note edit → both s (×cold) | peak MB | "
+            "floor s (WeasyPrint + Pandoc) | overhead over floor |")
+    lines = [head, "|" + " --- |" * 10]
     for row in rows:
         cold = float(row["cold"])
         weasy, pandoc = float(row["floor_weasy"]), float(row["floor_pandoc"])
@@ -120,7 +148,8 @@ def table(rows: list[dict[str, float | str]]) -> str:
             return f"{float(row[key]):.2f} ({float(row[key]) / cold:.2f}×)"
 
         lines.append(f"| {row['reader']} | {row['pages']} | {cold:.1f} | {rel('noop')} | "
-                     f"{rel('epub_edit')} | {rel('both_edit')} | {float(row['peak_mb']):.0f} | "
+                     f"{rel('epub_edit')} | {rel('both_edit')} | {rel('watch_edit')} | "
+                     f"{float(row['peak_mb']):.0f} | "
                      f"{floor_total:.1f} ({weasy:.1f} + {pandoc:.1f}) | "
                      f"{(cold / floor_total - 1) * 100:+.0f}% |")
     return "\n".join(lines)
