@@ -61,11 +61,15 @@ def terminal_progress(
     def progress(message: str) -> None:
         if message.startswith("wrote "):
             return  # the caller reports what it wrote
+        # Redraw at once when shown (not only at the next tick), so every stage is seen.
+        with lock:
+            shown = state["started"] and not state["closed"]
         if message.startswith("  "):  # a detail of the current stage (one unit laid out)
-            display.update(task, description=message.strip())
+            display.update(task, description=message.strip(), refresh=shown)
             return
         state["stages"] += 1
-        display.update(task, description=message, completed=min(state["stages"] - 1, total))
+        display.update(task, description=message, completed=min(state["stages"] - 1, total),
+                       refresh=shown)
 
     try:
         yield progress
