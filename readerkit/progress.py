@@ -63,7 +63,7 @@ def terminal_progress(
             return  # the caller reports what it wrote
         # Redraw at once when shown (not only at the next tick), so every stage is seen.
         with lock:
-            shown = state["started"] and not state["closed"]
+            shown = bool(state["started"]) and not state["closed"]
         if message.startswith("  "):  # a detail of the current stage (one unit laid out)
             display.update(task, description=message.strip(), refresh=shown)
             return
