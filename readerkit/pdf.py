@@ -157,15 +157,34 @@ def _page_references(self: pydyf.PDF) -> tuple[bytes, ...]:
 pydyf.PDF.page_references = property(_page_references)
 
 
+def label_ranges(labels: list[str]) -> list[tuple[int, str]]:
+    """(first page index, PDF numbering style) of each run of roman or arabic folios."""
+    ranges: list[tuple[int, str]] = []
+    for index, label in enumerate(labels):
+        style = "/D" if label.isdigit() else "/r"
+        if not ranges or ranges[-1][1] != style or (style == "/D" and label == "1"):
+            ranges.append((index, style))
+    return ranges
+
+
 def write_pdf(book: BookDoc, result: PrintLayout) -> bytes:
     """Write the PDF of a layout with its document (then drop the document): tagged
-    PDF/UA-1 (title and language from the HTML), every font embedded, and a fixed identifier
-    so that the same input gives the same file."""
+    PDF/UA-1 (title and language from the HTML), every font embedded, a fixed identifier
+    so that the same input gives the same file, and page labels, so that a PDF viewer's page
+    box shows the printed folios (iii, 1, 2, …)."""
+
+    def add_page_labels(_document: Any, writer: pydyf.PDF) -> None:
+        numbers = pydyf.Array()
+        for index, style in label_ranges(result.page_labels):
+            numbers.extend([index, pydyf.Dictionary({"S": style})])
+        writer.catalog["PageLabels"] = pydyf.Dictionary({"Nums": numbers})
+
     if result.document is not None:
         result.pdf = result.document.write_pdf(
             pdf_identifier=book.project.book.identifier.encode(),
             pdf_variant="pdf/ua-1",
             uncompressed_pdf=False,
+            finisher=add_page_labels,
         )
         result.document = None
     return result.pdf

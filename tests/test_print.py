@@ -465,3 +465,9 @@ def test_remembered_page_references_follow_added_pages() -> None:
         remembered = document.page_references
         assert remembered == pdf._ALL_PAGE_REFERENCES.fget(document)
         assert len(remembered) == len(document.pages["Kids"]) // 3
+
+
+def test_pdf_viewers_show_the_printed_folios(reader: Built, reader_layout: Any) -> None:
+    labels = pypdf.PdfReader(reader.pdf).page_labels
+    assert labels == reader_layout.page_labels
+    assert labels[:2] == ["i", "ii"] and labels[reader_layout.anchor_pages["body-matter"]] == "1"
