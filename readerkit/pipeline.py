@@ -38,6 +38,7 @@ class BuildResult:
     up_to_date: bool = False  # nothing changed since the last build: nothing was done
     cache_hits: list[str] = field(default_factory=list)
     laid_out: list[str] = field(default_factory=list)  # layout units laid out afresh
+    units: int = 0  # layout units in the book
 
 
 def _input_digest(root: Path) -> str:
@@ -206,7 +207,7 @@ def build(
             result.outputs.append(path)
     lap("write")
     result.cache_hits = sorted(set(store.hits))
-    result.laid_out = paginator.laid_out
+    result.laid_out, result.units = paginator.laid_out, len(paginator.units)
     if store.enabled:
         store.put_object("state", state_key, {
             "inputs": inputs, "diagnostics": diags,
