@@ -78,8 +78,8 @@ def rebuild(root: Path, *, out_dir: Path | None, strict: bool, page_size: str | 
         say(f"up to date ({elapsed:.2f} s)")
         return True
     if result.units:
-        names = ", ".join(dict.fromkeys(result.laid_out)) or "none"
-        say(f"laid out: {names} ({len(set(result.laid_out))} of {result.units} units)")
+        laid = ", ".join(dict.fromkeys(result.laid_out)) or "none"
+        say(f"laid out: {laid} ({len(set(result.laid_out))} of {result.units} units)")
     pdfs = [path for path in result.outputs if path.suffix == ".pdf"]
     for path in pdfs:
         say(f"rebuilt PDF in {elapsed:.2f} s: {path}")
