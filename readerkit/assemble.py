@@ -174,19 +174,28 @@ def short_reference(project: Project, key: str) -> str:
 
 
 def _fragments(project: Project) -> list[pandoc.Fragment]:
-    frags = [pandoc.Fragment("introduction", project.book.introduction, "fn-introduction-")]
+    """Every Markdown fragment of the book, in book order; `group` says where each comes from
+    (pandoc.py batches fragments without citations by group, so an edit re-converts its own)."""
+    Fragment = pandoc.Fragment
+    frags = [Fragment("introduction", project.book.introduction, "fn-introduction-",
+                      group="intros")]
     for number, part in enumerate(project.book.parts, start=1):
-        frags.append(pandoc.Fragment(f"part:{number}", part.intro, f"fn-part-{number}-"))
+        frags.append(Fragment(f"part:{number}", part.intro, f"fn-part-{number}-", group="intros"))
     for source in project.sources.values():
-        frags.append(pandoc.Fragment(f"source:{source.id}", source.body, f"fn-{source.id}-"))
+        frags.append(Fragment(f"source:{source.id}", source.body, f"fn-{source.id}-",
+                              group=f"source:{source.id}"))
     for ann in project.annotations:
-        frags.append(pandoc.Fragment(f"ann:{ann.id}", ann.note, "", as_note=True))
+        frags.append(Fragment(f"ann:{ann.id}", ann.note, "", as_note=True,
+                              group=f"annotations:{ann.path.name}"))
     for entry in project.glossary:
-        frags.append(pandoc.Fragment(f"gloss:{entry.slug}", entry.definition, "", as_note=True))
+        frags.append(Fragment(f"gloss:{entry.slug}", entry.definition, "", as_note=True,
+                              group="glossary"))
     for event in project.timeline:
-        frags.append(pandoc.Fragment(f"tl:{event.number}", event.event, "", as_note=True))
+        frags.append(Fragment(f"tl:{event.number}", event.event, "", as_note=True,
+                              group="timeline"))
         if event.note:
-            frags.append(pandoc.Fragment(f"tlnote:{event.number}", event.note, "", as_note=True))
+            frags.append(Fragment(f"tlnote:{event.number}", event.note, "", as_note=True,
+                                  group="timeline"))
     return frags
 
 
