@@ -39,6 +39,18 @@ def _pattern(term: str, aliases: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])")
 
 
+def _earliest(text: str, entry: GlossaryEntry) -> int | None:
+    """Where in `text` a use of the entry could start at the earliest (None: nowhere), found
+    with plain string search when text and forms are ASCII: then a match, in any case, starts
+    with the first word of a form, lowercased. Otherwise 0: the pattern decides alone."""
+    forms = {entry.term, *entry.aliases}
+    if not (text.isascii() and all(form.isascii() for form in forms)):
+        return 0
+    lowered = text.lower()  # ASCII: same length, same offsets
+    found = [lowered.find(form.split(" ")[0].lower()) for form in forms]
+    return min((at for at in found if at >= 0), default=None)
+
+
 @dataclass(frozen=True)
 class Use:
     slug: str
@@ -64,7 +76,9 @@ def link_terms(tree: _Element, source_id: str, glossary: list[GlossaryEntry]) ->
         if not eligible:
             break
         texts = [slot.text for slot in eligible]
-        match = term_pattern(entry).search(SEPARATOR.join(texts))
+        joined = SEPARATOR.join(texts)
+        start = _earliest(joined, entry)
+        match = term_pattern(entry).search(joined, start) if start is not None else None
         if not match:
             continue
         starts = list(accumulate((len(text) + len(SEPARATOR) for text in texts), initial=0))

@@ -48,7 +48,8 @@ def _link_slot_by_slot(
 
 
 WORDS = ["blockade", "Blockade", "quarantine", "naval", "naval blockade", "ExComm", "excomm",
-         "pre-blockade", "the", "a", "Jupiter", "missiles", "-", ",", "."]
+         "pre-blockade", "the", "a", "Jupiter", "missiles", "-", ",", ".", "SEA", "sea-",
+         "naval\u00a0blockade", "\u017fea", "\u0130zmir", "izmir", "Jupiter\u2019s"]
 TAGS = ["em", "strong", "a", "code", "h2", "sup", "span class='pnum'", "span"]
 
 
@@ -79,6 +80,7 @@ GLOSSARY = [
     _entry("quarantine", ["Blockade"]),
     _entry("missiles", ["Jupiter missiles", "missiles"]),
     _entry("naval", []),
+    _entry("sea", ["Izmir"]),
 ]
 
 
