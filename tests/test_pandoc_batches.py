@@ -4,6 +4,8 @@ only its own batch."""
 from __future__ import annotations
 
 import pickle
+import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from unittest.mock import patch
@@ -234,3 +236,25 @@ def test_editing_a_note_without_citation_reruns_only_its_batch(
             assemble._fragments(project), bibliography=project.bibliography_path,
             csl=assemble.csl_path(), cwd=project.root, lang=project.book.lang)
     assert pickle.dumps(edited) == pickle.dumps(whole)
+
+
+def test_batches_run_side_by_side_one_per_cpu_at_most(monkeypatch: pytest.MonkeyPatch) -> None:
+    running, most = 0, 0
+    lock = threading.Lock()
+
+    def slow(markdown: str, *args: object) -> tuple[str, str]:
+        nonlocal running, most
+        with lock:
+            running += 1
+            most = max(most, running)
+        time.sleep(0.05)
+        with lock:
+            running -= 1
+        return markdown.upper(), ""
+
+    monkeypatch.setattr(pandoc, "_run", slow)
+    monkeypatch.setattr(pandoc.os, "cpu_count", lambda: 3)
+    batches = [(f"batch {number}" * (number + 1), None, f"kind-{number}") for number in range(7)]
+    results = pandoc._run_all(batches, assemble.csl_path(), MINI)
+    assert results == [(markdown.upper(), "") for markdown, _, _ in batches]  # order kept
+    assert most == 3
