@@ -45,6 +45,8 @@ def block_texts(tree: _Element) -> list[tuple[_Element, list[Slot], str]]:
 def place(
     tree: _Element, source: Source, annotations: list[Annotation], diags: Diagnostics
 ) -> list[Placement]:
+    if not annotations:
+        return []
     blocks = block_texts(tree)
     separator = "\n\n"
     whole = separator.join(text for _, _, text in blocks)

@@ -176,26 +176,27 @@ def short_reference(project: Project, key: str) -> str:
 def _fragments(project: Project) -> list[pandoc.Fragment]:
     """Every Markdown fragment of the book, in book order; `group` says where each comes from
     (pandoc.py batches fragments without citations by group, so an edit re-converts its own)."""
-    Fragment = pandoc.Fragment
-    frags = [Fragment("introduction", project.book.introduction, "fn-introduction-",
-                      group="intros")]
+    def fragment(key: str, markdown: str, prefix: str, group: str,
+                 as_note: bool = False) -> pandoc.Fragment:
+        return pandoc.Fragment(key, markdown, prefix, as_note=as_note, group=group)
+
+    frags = [fragment("introduction", project.book.introduction, "fn-introduction-", "intros")]
     for number, part in enumerate(project.book.parts, start=1):
-        frags.append(Fragment(f"part:{number}", part.intro, f"fn-part-{number}-", group="intros"))
+        frags.append(fragment(f"part:{number}", part.intro, f"fn-part-{number}-", "intros"))
     for source in project.sources.values():
-        frags.append(Fragment(f"source:{source.id}", source.body, f"fn-{source.id}-",
-                              group=f"source:{source.id}"))
+        frags.append(fragment(f"source:{source.id}", source.body, f"fn-{source.id}-",
+                              f"source:{source.id}"))
     for ann in project.annotations:
-        frags.append(Fragment(f"ann:{ann.id}", ann.note, "", as_note=True,
-                              group=f"annotations:{ann.path.name}"))
+        frags.append(fragment(f"ann:{ann.id}", ann.note, "", f"annotations:{ann.path.name}",
+                              as_note=True))
     for entry in project.glossary:
-        frags.append(Fragment(f"gloss:{entry.slug}", entry.definition, "", as_note=True,
-                              group="glossary"))
+        frags.append(fragment(f"gloss:{entry.slug}", entry.definition, "", "glossary",
+                              as_note=True))
     for event in project.timeline:
-        frags.append(Fragment(f"tl:{event.number}", event.event, "", as_note=True,
-                              group="timeline"))
+        frags.append(fragment(f"tl:{event.number}", event.event, "", "timeline", as_note=True))
         if event.note:
-            frags.append(Fragment(f"tlnote:{event.number}", event.note, "", as_note=True,
-                                  group="timeline"))
+            frags.append(fragment(f"tlnote:{event.number}", event.note, "", "timeline",
+                                  as_note=True))
     return frags
 
 
