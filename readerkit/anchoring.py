@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import heapq
+import re
 from dataclasses import dataclass
 
 FOLD = str.maketrans(
@@ -36,27 +37,53 @@ class Folded:
         return self.origin[start], (self.origin[end - 1] + 1 if end > start else self.origin[start])
 
 
+# What fold() cannot copy through in bulk: white space other than a lone " " (runs, tabs,
+# newlines...), and the characters it drops or expands.
+DROPPED = "".join(chr(code) for code, value in FOLD.items() if not value)
+SPECIAL = re.compile(r"\s{2,}|[^\S ]|[" + re.escape(DROPPED + "".join(EXPANSIONS)) + "]")
+
+
 def fold(text: str) -> Folded:
-    chars: list[str] = []
+    """Fold `text` for matching.
+
+    The result is that of folding character by character (each white space run becomes one
+    space, never at the start or end), but runs of ordinary characters, lone spaces between
+    words included, are translated in bulk: FOLD maps them one character to one.
+    """
+    pieces: list[str] = []
     origin: list[int] = []
+    size = 0  # folded characters so far
     in_space = False
-    for index, char in enumerate(text):
-        if char.isspace():
-            if not in_space and chars:
-                chars.append(" ")
-                origin.append(index)
+    position = 0
+    for special in [*SPECIAL.finditer(text), None]:
+        start, end = special.span() if special else (len(text), len(text))
+        if start > position:
+            # A lone space here sits between non-space characters, unless nothing is folded yet.
+            if size == 0 and text[position] == " ":
+                position += 1
+            pieces.append(text[position:start].translate(FOLD))
+            origin.extend(range(position, start))
+            size += start - position
+            in_space = False
+        if special is None:
+            break
+        if text[start].isspace():
+            if not in_space and size:
+                pieces.append(" ")
+                origin.append(start)
+                size += 1
             in_space = True
-            continue
-        in_space = False
-        replacement = EXPANSIONS.get(char, char.translate(FOLD))
-        for piece in replacement:
-            chars.append(piece)
-            origin.append(index)
-    while chars and chars[-1] == " ":
-        chars.pop()
-        origin.pop()
+        else:  # dropped (soft hyphen, zero-width characters) or expanded (ligatures, ellipsis)
+            in_space = False
+            expansion = EXPANSIONS.get(text[start], "")
+            pieces.append(expansion)
+            origin.extend([start] * len(expansion))
+            size += len(expansion)
+        position = end
+    folded = "".join(pieces).rstrip(" ")
+    del origin[len(folded) :]
     origin.append(len(text))
-    return Folded("".join(chars), origin, len(text))
+    return Folded(folded, origin, len(text))
 
 
 def fold_text(text: str) -> str:
@@ -75,23 +102,44 @@ class Anchoring:
     quote_found: bool  # the bare quote occurs somewhere
 
 
-def find_quote(text: str, quote: str, prefix: str = "", suffix: str = "") -> Anchoring:
-    folded = fold(text)
+def _ends_with(haystack: str, at: int, before: str) -> bool:
+    """haystack[:at].rstrip().endswith(before), without copying the prefix."""
+    while at > 0 and haystack[at - 1].isspace():
+        at -= 1
+    return haystack.endswith(before, 0, at)
+
+
+def _starts_with(haystack: str, at: int, after: str) -> bool:
+    """haystack[at:].lstrip().startswith(after), without copying the rest."""
+    while at < len(haystack) and haystack[at].isspace():
+        at += 1
+    return haystack.startswith(after, at)
+
+
+def find_quote(
+    text: str | Folded, quote: str, prefix: str = "", suffix: str = ""
+) -> Anchoring:
+    """Every place `quote` (with `prefix` before and `suffix` after it) fits in `text`.
+
+    `text` may be given already folded (fold(text)): callers anchoring many quotes in one
+    source fold it once."""
+    folded = text if isinstance(text, Folded) else fold(text)
+    haystack = folded.text
     needle = fold_text(quote)
     before, after = fold_text(prefix), fold_text(suffix)
     if not needle:
         return Anchoring([], False)
     matches: list[Match] = []
     found = False
-    start = folded.text.find(needle)
+    start = haystack.find(needle)
     while start != -1:
         found = True
         end = start + len(needle)
-        head = folded.text[:start].rstrip()
-        tail = folded.text[end:].lstrip()
-        if (not before or head.endswith(before)) and (not after or tail.startswith(after)):
+        if (not before or _ends_with(haystack, start, before)) and (
+            not after or _starts_with(haystack, end, after)
+        ):
             matches.append(Match(*folded.span(start, end)))
-        start = folded.text.find(needle, start + 1)
+        start = haystack.find(needle, start + 1)
     return Anchoring(matches, found)
 
 
@@ -119,9 +167,9 @@ def _likely_starts(haystack: str, starts: list[int], needle: str) -> list[int]:
     return [starts[index] for index in sorted(best)]
 
 
-def closest_passage(text: str, quote: str) -> str:
+def closest_passage(text: str | Folded, quote: str) -> str:
     """The stretch of `text` most like `quote`, for a did-you-mean hint ('' if nothing is close)."""
-    haystack = fold_text(text)
+    haystack = text.text if isinstance(text, Folded) else fold_text(text)
     needle = fold_text(quote)
     if not needle or not haystack:
         return ""

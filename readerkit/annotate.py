@@ -8,13 +8,14 @@ its number. Anchoring problems become located diagnostics (A001..A003).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import pairwise
 
 from lxml import html as lxml_html
 from lxml.etree import _Element
 
-from .anchoring import closest_passage, find_quote
+from .anchoring import closest_passage, find_quote, fold
 from .diagnostics import Diagnostics
 from .model import Annotation, Source
 from .textslots import Slot, ancestors_within, detach, replace_slot, slots
@@ -44,6 +45,8 @@ def block_texts(tree: _Element) -> list[tuple[_Element, list[Slot], str]]:
 def place(
     tree: _Element, source: Source, annotations: list[Annotation], diags: Diagnostics
 ) -> list[Placement]:
+    if not annotations:
+        return []
     blocks = block_texts(tree)
     separator = "\n\n"
     whole = separator.join(text for _, _, text in blocks)
@@ -51,10 +54,11 @@ def place(
     for _, _, text in blocks:
         starts.append(offset)
         offset += len(text) + len(separator)
+    folded = fold(whole)  # once per source, not once per annotation
     placements = []
     for annotation in annotations:
         line = annotation.line_of.get("quote", annotation.line)
-        anchoring = find_quote(whole, annotation.quote, annotation.prefix, annotation.suffix)
+        anchoring = find_quote(folded, annotation.quote, annotation.prefix, annotation.suffix)
         if not anchoring.matches:
             if anchoring.quote_found:
                 diags.error(
@@ -64,7 +68,7 @@ def place(
                     "copy prefix and suffix from the words right before and after the quote",
                 )
             else:
-                near = closest_passage(whole, annotation.quote)
+                near = closest_passage(folded, annotation.quote)
                 diags.error(
                     annotation.path, line, "A001",
                     f"quote of annotation '{annotation.id}' not found in {source.id}",
@@ -80,7 +84,7 @@ def place(
             )
             continue
         match = anchoring.matches[0]
-        index = max(i for i, start in enumerate(starts) if start <= match.start)
+        index = bisect_right(starts, match.start) - 1  # the block the match starts in
         block, _, text = blocks[index]
         start, end = match.start - starts[index], match.end - starts[index]
         if end > len(text):

@@ -174,19 +174,29 @@ def short_reference(project: Project, key: str) -> str:
 
 
 def _fragments(project: Project) -> list[pandoc.Fragment]:
-    frags = [pandoc.Fragment("introduction", project.book.introduction, "fn-introduction-")]
+    """Every Markdown fragment of the book, in book order; `group` says where each comes from
+    (pandoc.py batches fragments without citations by group, so an edit re-converts its own)."""
+    def fragment(key: str, markdown: str, prefix: str, group: str,
+                 as_note: bool = False) -> pandoc.Fragment:
+        return pandoc.Fragment(key, markdown, prefix, as_note=as_note, group=group)
+
+    frags = [fragment("introduction", project.book.introduction, "fn-introduction-", "intros")]
     for number, part in enumerate(project.book.parts, start=1):
-        frags.append(pandoc.Fragment(f"part:{number}", part.intro, f"fn-part-{number}-"))
+        frags.append(fragment(f"part:{number}", part.intro, f"fn-part-{number}-", "intros"))
     for source in project.sources.values():
-        frags.append(pandoc.Fragment(f"source:{source.id}", source.body, f"fn-{source.id}-"))
+        frags.append(fragment(f"source:{source.id}", source.body, f"fn-{source.id}-",
+                              f"source:{source.id}"))
     for ann in project.annotations:
-        frags.append(pandoc.Fragment(f"ann:{ann.id}", ann.note, "", as_note=True))
+        frags.append(fragment(f"ann:{ann.id}", ann.note, "", f"annotations:{ann.path.name}",
+                              as_note=True))
     for entry in project.glossary:
-        frags.append(pandoc.Fragment(f"gloss:{entry.slug}", entry.definition, "", as_note=True))
+        frags.append(fragment(f"gloss:{entry.slug}", entry.definition, "", "glossary",
+                              as_note=True))
     for event in project.timeline:
-        frags.append(pandoc.Fragment(f"tl:{event.number}", event.event, "", as_note=True))
+        frags.append(fragment(f"tl:{event.number}", event.event, "", "timeline", as_note=True))
         if event.note:
-            frags.append(pandoc.Fragment(f"tlnote:{event.number}", event.note, "", as_note=True))
+            frags.append(fragment(f"tlnote:{event.number}", event.note, "", "timeline",
+                                  as_note=True))
     return frags
 
 

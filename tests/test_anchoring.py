@@ -6,7 +6,15 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from readerkit.anchoring import closest_passage, find_quote, fold_text
+from readerkit.anchoring import (
+    EXPANSIONS,
+    FOLD,
+    Folded,
+    closest_passage,
+    find_quote,
+    fold,
+    fold_text,
+)
 
 TEXT = "He said \u201cwe are ready for this.\u201d Then\u2014quietly\u2014he left. We are ready."
 
@@ -146,3 +154,52 @@ def test_an_annotated_passage_in_html_holds_exactly_the_quote(
     marked = "".join(span.text_content() for span in tree.xpath('//span[@class="annotated"]'))
     assert marked == text[start:end]
     assert len(tree.xpath('//a[@class="noteref"][@data-note="ann-n1"]')) == 1
+
+
+# --- folding once per source: the fast paths give exactly what the plain definitions give ---
+
+
+def _fold_by_character(text: str) -> Folded:
+    """fold() as first written, one character at a time: the definition fold() must keep."""
+    chars: list[str] = []
+    origin: list[int] = []
+    in_space = False
+    for index, char in enumerate(text):
+        if char.isspace():
+            if not in_space and chars:
+                chars.append(" ")
+                origin.append(index)
+            in_space = True
+            continue
+        in_space = False
+        for piece in EXPANSIONS.get(char, char.translate(FOLD)):
+            chars.append(piece)
+            origin.append(index)
+    while chars and chars[-1] == " ":
+        chars.pop()
+        origin.pop()
+    origin.append(len(text))
+    return Folded("".join(chars), origin, len(text))
+
+
+tricky = st.text(alphabet="ab \t\n\u00a0\u2003\u2019\u201c\u2014\u00ad\u200b\ufeff\ufb01\u2026\x85",
+                 max_size=40)
+
+
+@given(tricky)
+def test_fold_equals_folding_character_by_character(text: str) -> None:
+    assert fold(text) == _fold_by_character(text)
+
+
+@given(st.lists(words, min_size=1, max_size=30), st.data())
+def test_a_pre_folded_text_anchors_exactly_like_the_plain_text(
+    parts: list[str], data: st.DataObject
+) -> None:
+    text = data.draw(st.sampled_from([" ", "  ", "\n", " \u00ad "])).join(parts)
+    start = data.draw(st.integers(0, max(0, len(text) - 1)))
+    end = data.draw(st.integers(start, len(text)))
+    quote = data.draw(st.sampled_from([text[start:end], "a", "b c", "zz"]))
+    before = data.draw(st.sampled_from(["", text[max(0, start - 9) : start], "a", "x"]))
+    after = data.draw(st.sampled_from(["", text[end : end + 9], "b", "x"]))
+    assert find_quote(fold(text), quote, before, after) == find_quote(text, quote, before, after)
+    assert closest_passage(fold(text), quote) == closest_passage(text, quote)
