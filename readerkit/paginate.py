@@ -52,11 +52,6 @@ class LaidOut:
 Memo = dict[str, LaidOut]  # unit key (+ first folio) -> its layout, kept across watch rebuilds
 
 
-def folio(index: int, in_body: bool) -> str:
-    """The folio of the index-th page (0-based) of the front matter or of the body."""
-    return str(index + 1) if in_body else pdf.roman(index + 1)
-
-
 class Paginator:
     def __init__(self, project: Project, html_text: str, *, page_size: str, print_shop: bool,
                  store: Cache, style_digest: str, memo: Memo | None = None,
@@ -126,14 +121,14 @@ class Paginator:
         counted = {True: 0, False: 0}  # pages so far in the body, in the front matter
         for unit in [u for u in self.units if u.in_body] + [u for u in self.units
                                                                if not u.in_body]:
-            printed[unit.index] = {ref: known.get(ref, "0") for ref in unit.refs}
+            printed[unit.index] = {ref: known.get(ref, units.PLACEHOLDER) for ref in unit.refs}
             start = counted[unit.in_body]
             laid = self._unit(unit, unit.html(known), start + 1, need_pages)
             for anchor, page in laid.layout.anchors.items():
-                known[anchor] = folio(start + page, unit.in_body)
+                known[anchor] = pdf.folio(start + page, unit.in_body)
             counted[unit.in_body] += laid.layout.pages
             done[unit.index] = laid
-        settled = all(known.get(ref, "0") == value
+        settled = all(known.get(ref, units.PLACEHOLDER) == value
                       for refs in printed.values() for ref, value in refs.items())
         return done, known, settled
 

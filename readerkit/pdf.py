@@ -78,12 +78,17 @@ def roman(number: int) -> str:
     return out
 
 
+def folio(index: int, in_body: bool) -> str:
+    """The folio of the index-th page (0-based) of the front matter or of the body."""
+    return str(index + 1) if in_body else roman(index + 1)
+
+
 def page_labels(pages: int, body_start: int | None) -> list[str]:
     """Folio of each page, as paginate.py numbers them: lower-roman from the title page
     (i, ii, …) up to the first page of <main id="body-matter">, then arabic from 1. Pages that
     print no folio (title, part openers, blanks) still get their label."""
     start = pages if body_start is None else body_start
-    return [roman(i + 1) if i < start else str(i - start + 1) for i in range(pages)]
+    return [folio(i, False) if i < start else folio(i - start, True) for i in range(pages)]
 
 
 class ProjectOnlyFetcher(weasyprint.URLFetcher):  # type: ignore[misc]

@@ -37,6 +37,7 @@ END_MARK_ID = "layout-unit-end"
 END_MARK = f'<div id="{END_MARK_ID}" style="break-before: right"></div>'
 # Inline style for the second and later copies of an enclosing element.
 QUIET_COPY = "bookmark-level: none; string-set: none"
+PLACEHOLDER = "0"  # printed for a page reference whose folio is not known yet
 
 
 @dataclass
@@ -44,16 +45,21 @@ class Unit:
     index: int
     name: str  # the id of the marked element ("src-…", "glossary"), for progress and errors
     document: _Element  # the unit as a standalone <html> tree, page references still empty
-    refs: tuple[str, ...]  # ids whose folios it prints (data-page-ref)
-    in_body: bool  # inside <main id="body-matter">: folios are arabic, counted from 1
+    # inside <main id="body-matter"> or after its start: folios are arabic, counted from 1
+    in_body: bool
     last: bool  # the book's last unit: no blank page after it
+    referrers: list[_Element]  # its elements with a data-page-ref, in document order
 
-    def html(self, folios: dict[str, str], placeholder: str = "0") -> str:
+    @property
+    def refs(self) -> tuple[str, ...]:
+        """The ids whose folios the unit prints, each once."""
+        return tuple(dict.fromkeys(e.get(PAGE_REF_ATTR, "") for e in self.referrers))
+
+    def html(self, folios: dict[str, str], placeholder: str = PLACEHOLDER) -> str:
         """The unit's HTML with every page reference filled from `folios` (id -> folio);
         ids not in it yet get `placeholder`."""
-        for element in self.document.iter():
-            if isinstance(element.tag, str) and element.get(PAGE_REF_ATTR) is not None:
-                element.set(PAGE_ATTR, folios.get(element.get(PAGE_REF_ATTR, ""), placeholder))
+        for element in self.referrers:
+            element.set(PAGE_ATTR, folios.get(element.get(PAGE_REF_ATTR, ""), placeholder))
         text: str = etree.tostring(self.document, encoding="unicode", method="html")
         return "<!DOCTYPE html>\n" + text
 
@@ -121,14 +127,15 @@ def split(html_text: str) -> list[Unit]:
 
     walk(body, [body])
     units = []
+    body_started = False  # folios stay arabic after the body, as pdf.page_labels counts them
     for index, (document, _copies, name, in_body) in enumerate(builder.units):
+        body_started = body_started or in_body
         last = index == len(builder.units) - 1
         if not last:
             body_copy = document.find("body")
             assert body_copy is not None
             body_copy.append(lxml_html.fragment_fromstring(END_MARK))
-        refs = tuple(dict.fromkeys(
-            e.get(PAGE_REF_ATTR) for e in document.iter()
-            if isinstance(e.tag, str) and e.get(PAGE_REF_ATTR) is not None))
-        units.append(Unit(index, name, document, refs, in_body, last))
+        referrers = [e for e in document.iter()
+                     if isinstance(e.tag, str) and e.get(PAGE_REF_ATTR) is not None]
+        units.append(Unit(index, name, document, body_started, last, referrers))
     return units

@@ -66,3 +66,10 @@ def test_every_id_of_the_mini_reader_lands_in_exactly_one_unit(mini: Built) -> N
     names = [unit.name for unit in units.split(html)]
     assert names == ["title-page", "contents", "introduction", "unit-4", "src-snow-letter",
                      "src-pump-essay", "timeline", "glossary", "bibliography"]
+
+
+def test_units_after_the_body_keep_arabic_folios() -> None:
+    book = BOOK.replace("</main>\n", "</main>\n<section id=\"colophon\" data-layout-unit>"
+                        "Colophon</section>\n")
+    assert [(u.name, u.in_body) for u in units.split(book)][-2:] == [("g", True),
+                                                                      ("colophon", True)]
