@@ -266,9 +266,14 @@ def _footnote_body(item: _Element) -> str:
     return inner_html(item).strip()
 
 
-def _note_items(div: _Element, out: _Output) -> list[_Element | None]:
-    return [out.footnotes.get(ref.get("href", "")[1:])
+def _note_refs(div: _Element, out: _Output) -> list[tuple[_Element, _Element | None]]:
+    """Each footnote call in the div, with the footnote item it points to (None: missing)."""
+    return [(ref, out.footnotes.get(ref.get("href", "")[1:]))
             for ref in div.xpath('.//a[contains(@class, "footnote-ref")]')]
+
+
+def _note_items(div: _Element, out: _Output) -> list[_Element | None]:
+    return [item for _ref, item in _note_refs(div, out)]
 
 
 def _headings(index: int, fragment: Fragment, out: _Output) -> list[_Element] | None:
@@ -293,9 +298,8 @@ def _extract(index: int, fragment: Fragment, out: _Output, rendered: Rendered) -
         body = items[0] if items else None
         rendered.html[fragment.key] = _footnote_body(body) if body is not None else ""
         return
-    for number, ref in enumerate(div.xpath('.//a[contains(@class, "footnote-ref")]'), 1):
+    for number, (ref, item) in enumerate(_note_refs(div, out), 1):
         note_id = f"{fragment.note_prefix}{number}"
-        item = out.footnotes.get(ref.get("href", "")[1:])
         rendered.notes[note_id] = _footnote_body(item) if item is not None else ""
         placeholder = lxml_html.Element("a", {"class": "noteref", "data-note": note_id})
         placeholder.tail = ref.tail
