@@ -15,9 +15,12 @@ import threading
 import time
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from .diagnostics import BuildAborted
+
+if TYPE_CHECKING:  # paginate imports WeasyPrint: only the build itself loads it
+    from .paginate import Memo
 
 WATCHED_DIRS = ("book", "sources", "styles")
 WATCHED_FILES = ("bibliography.bib",)
@@ -40,7 +43,7 @@ def _relevant(root: Path) -> Callable[[object, str], bool]:
 
 def rebuild(root: Path, *, out_dir: Path | None, strict: bool, page_size: str | None,
             changed: Iterable[str] = (), stream: TextIO = sys.stdout,
-            memo: dict[str, Any] | None = None) -> bool:
+            memo: Memo | None = None) -> bool:
     """One rebuild, reported on stream; True when the outputs are current."""
     from .pipeline import build
 
@@ -95,7 +98,7 @@ def watch(root: Path, *, out_dir: Path | None = None, strict: bool = False,
 
     root = root.resolve()
     print(f"watching {root} (Ctrl-C to stop)", file=stream, flush=True)
-    memo: dict[str, Any] = {}  # laid-out units, kept from one rebuild to the next
+    memo: Memo = {}  # laid-out units, kept from one rebuild to the next
     rebuild(root, out_dir=out_dir, strict=strict, page_size=page_size, stream=stream, memo=memo)
     try:
         for changes in watchfiles.watch(root, watch_filter=_relevant(root), stop_event=stop,
