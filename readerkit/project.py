@@ -246,27 +246,30 @@ def load_annotations(root: Path, path: Path, diags: Diagnostics) -> list[Annotat
     return result
 
 
-def load_glossary(root: Path, diags: Diagnostics) -> list[GlossaryEntry]:
-    path = root / "book" / "glossary.yaml"
+def _book_records(root: Path, name: str, fields: tuple[Field, ...], what: str,
+                  diags: Diagnostics) -> tuple[Path, list[tuple[LocatedDict, dict[str, Any]]]]:
+    """The entries of book/<name>, a YAML list of mappings, each with its checked fields."""
+    path = root / "book" / name
     if not path.is_file():
-        return []
-    entries = []
-    for item in _list_file(root, path, diags, "glossary.yaml"):
-        if _expect(item, LocatedDict, path, diags, "each glossary entry"):
-            values = read_fields(item, GLOSSARY_FIELDS, path, diags, what="glossary entry")
-            entries.append(GlossaryEntry(path=path, line=item.line, **values))
-    return entries
+        return path, []
+    records = []
+    for item in _list_file(root, path, diags, name):
+        if _expect(item, LocatedDict, path, diags, f"each {what}"):
+            records.append((item, read_fields(item, fields, path, diags, what=what)))
+    return path, records
+
+
+def load_glossary(root: Path, diags: Diagnostics) -> list[GlossaryEntry]:
+    path, records = _book_records(root, "glossary.yaml", GLOSSARY_FIELDS, "glossary entry",
+                                  diags)
+    return [GlossaryEntry(path=path, line=item.line, **values) for item, values in records]
 
 
 def load_timeline(root: Path, diags: Diagnostics) -> list[TimelineEvent]:
-    path = root / "book" / "timeline.yaml"
-    if not path.is_file():
-        return []
-    events = []
-    for item in _list_file(root, path, diags, "timeline.yaml"):
-        if _expect(item, LocatedDict, path, diags, "each timeline event"):
-            values = read_fields(item, TIMELINE_FIELDS, path, diags, what="timeline event")
-            events.append(TimelineEvent(number=0, path=path, line=item.line, **values))
+    path, records = _book_records(root, "timeline.yaml", TIMELINE_FIELDS, "timeline event",
+                                  diags)
+    events = [TimelineEvent(number=0, path=path, line=item.line, **values)
+              for item, values in records]
     # Stable sort: same-day events keep the editor's order.
     events.sort(key=lambda e: e.date)
     for number, event in enumerate(events, start=1):
