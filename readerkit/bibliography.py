@@ -13,9 +13,9 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
 
-from .contentfiles import read_text
-from .diagnostics import Diagnostics
-from .model import BibEntry
+from readerkit.contentfiles import read_text
+from readerkit.diagnostics import Diagnostics
+from readerkit.model import BibEntry
 
 # bibtexparser logs every failed block to stderr; we report them ourselves, with lines.
 logging.getLogger("bibtexparser").setLevel(logging.CRITICAL)

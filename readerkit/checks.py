@@ -6,12 +6,12 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from .bibliography import cited_keys
-from .contentfiles import read_text
-from .diagnostics import Diagnostics
-from .model import Project
-from .project import ID_PATTERN
-from .schema import did_you_mean
+from readerkit.bibliography import cited_keys
+from readerkit.contentfiles import read_text
+from readerkit.diagnostics import Diagnostics
+from readerkit.model import Project
+from readerkit.project import ID_PATTERN
+from readerkit.schema import did_you_mean
 
 Rule = Callable[[Project, Diagnostics], None]
 BIB_KEY = re.compile(r"^\s*@\w+\s*[{(]\s*([^,\s{}()]+)\s*,", re.M)

@@ -9,7 +9,7 @@ import time
 from collections.abc import Sequence
 from pathlib import Path
 
-from .diagnostics import BuildAborted, Diagnostics
+from readerkit.diagnostics import BuildAborted, Diagnostics
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -81,12 +81,12 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     if options.command == "watch":
-        from .watch import watch
+        from readerkit.watch import watch
 
         return watch(root, out_dir=options.out, strict=options.strict,
                      page_size=options.page_size)
-    from .pipeline import build  # imported late: WeasyPrint is slow to import
-    from .progress import terminal_progress
+    from readerkit.pipeline import build  # imported late: WeasyPrint is slow to import
+    from readerkit.progress import terminal_progress
 
     formats = {"all": ("pdf", "epub"), "pdf": ("pdf",), "epub": ("epub",)}.get(
         options.command, ())
@@ -131,7 +131,7 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
 
 
 def _clean_source(raw: Path, output: Path | None) -> int:
-    from .cleaning import clean_capture, format_report
+    from readerkit.cleaning import clean_capture, format_report
 
     try:
         data = raw.read_bytes()

@@ -6,7 +6,7 @@ import os
 import stat
 from pathlib import Path
 
-from .diagnostics import Diagnostics
+from readerkit.diagnostics import Diagnostics
 
 MAX_FILE_BYTES = 2_000_000  # far above any real excerpt; stops a runaway file early
 

@@ -18,10 +18,10 @@ from html import escape
 from lxml import etree
 from lxml import html as lxml_html
 
-from . import notes, pagebreaks
-from .assemble import BookDoc, NoteDoc
-from .pdf import PrintLayout
-from .templating import environment
+from readerkit import notes, pagebreaks
+from readerkit.assemble import BookDoc, NoteDoc
+from readerkit.pdf import PrintLayout
+from readerkit.templating import environment
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -245,7 +245,7 @@ def timeline_image(book: BookDoc) -> dict[str, str] | None:
     if not book.timeline:
         return None
     try:
-        from . import timeline_chart
+        from readerkit import timeline_chart
     except ImportError:
         return None
     chart = timeline_chart.chart_for(book.project.timeline)

@@ -25,9 +25,9 @@ from typing import Any
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from . import pagebreaks, pdf, units
-from .cache import Cache, key
-from .model import Project
+from readerkit import pagebreaks, pdf, units
+from readerkit.cache import Cache, key
+from readerkit.model import Project
 
 MAX_PASSES = 5  # page references settle in one or two passes; this bounds a pathological book
 UNIT_ENTRIES_KEPT = 5000  # cached unit layouts (a few KB each)

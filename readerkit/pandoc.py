@@ -40,10 +40,10 @@ import pypandoc
 from lxml import html as lxml_html
 from lxml.etree import _Element
 
-from . import cache as build_cache
-from .htmltools import inner_html
-from .model import slugify
-from .pandoc_headings import HEADINGS, heading_keys, labels, unique_identifiers
+from readerkit import cache as build_cache
+from readerkit.htmltools import inner_html
+from readerkit.model import slugify
+from readerkit.pandoc_headings import HEADINGS, heading_keys, labels, unique_identifiers
 
 READER = "markdown-raw_html-raw_attribute-raw_tex"
 FILTER = Path(__file__).with_name("filters") / "safe.lua"

@@ -16,10 +16,10 @@ from typing import Any
 import pydyf
 import weasyprint
 
-from . import notes, pagebreaks, timeline_chart
-from .assemble import BookDoc
-from .contentfiles import inside
-from .templating import environment
+from readerkit import notes, pagebreaks, timeline_chart
+from readerkit.assemble import BookDoc
+from readerkit.contentfiles import inside
+from readerkit.templating import environment
 
 PAGE_SIZES = {"letter": "8.5in 11in", "a4": "210mm 297mm", "trade": "6in 9in"}
 # Per size: margins (top, inner, bottom, outer) and body type size. Recto pages have the

@@ -14,16 +14,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import assemble, checks, quotations
-from .cache import Cache, activated, file_digest, key, tree_digest
-from .diagnostics import BuildAborted, Diagnostics
-from .model import Project
-from .pandoc import PandocFailed
-from .project import load_project
-from .publish import write_atomically
+from readerkit import assemble, checks, quotations
+from readerkit.cache import Cache, activated, file_digest, key, tree_digest
+from readerkit.diagnostics import BuildAborted, Diagnostics
+from readerkit.model import Project
+from readerkit.pandoc import PandocFailed
+from readerkit.project import load_project
+from readerkit.publish import write_atomically
 
 if TYPE_CHECKING:  # pdf and epub import WeasyPrint (slow): only when something is built
-    from .paginate import Memo
+    from readerkit.paginate import Memo
 
 FORMATS = ("pdf", "epub")
 Progress = Callable[[str], None]
@@ -161,7 +161,11 @@ def build(
     result = BuildResult(diags, timings=timings)
     if check_only:
         return result
-    from . import epub, paginate, pdf  # WeasyPrint is slow to import: only now
+    from readerkit import (
+        epub,  # WeasyPrint is slow to import: only now
+        paginate,
+        pdf,
+    )
 
     slug = project.book.slug
     finished: dict[Path, bytes] = {}

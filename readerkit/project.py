@@ -10,10 +10,10 @@ import re
 from pathlib import Path
 from typing import Any
 
-from . import bibliography
-from .contentfiles import lexically_inside, read_text
-from .diagnostics import Diagnostics
-from .model import (
+from readerkit import bibliography
+from readerkit.contentfiles import lexically_inside, read_text
+from readerkit.diagnostics import Diagnostics
+from readerkit.model import (
     ANNOTATION_KINDS,
     AUDIENCES,
     SOURCE_KINDS,
@@ -26,8 +26,8 @@ from .model import (
     TimelineEvent,
     slugify,
 )
-from .schema import Field, read_fields
-from .yamlfile import LocatedDict, LocatedList, YamlProblem, load_yaml
+from readerkit.schema import Field, read_fields
+from readerkit.yamlfile import LocatedDict, LocatedList, YamlProblem, load_yaml
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PAGE_SIZES = ("letter", "a4", "trade")

@@ -7,10 +7,10 @@ white space); see provenance.py.
 
 from __future__ import annotations
 
-from .contentfiles import inside, read_text
-from .diagnostics import Diagnostics
-from .model import Project
-from .provenance import verify_excerpt
+from readerkit.contentfiles import inside, read_text
+from readerkit.diagnostics import Diagnostics
+from readerkit.model import Project
+from readerkit.provenance import verify_excerpt
 
 MAX_SHOWN = 160
 

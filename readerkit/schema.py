@@ -13,8 +13,8 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import Diagnostics
-from .yamlfile import LocatedDict
+from readerkit.diagnostics import Diagnostics
+from readerkit.yamlfile import LocatedDict
 
 UNDATED = "n.d."
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")

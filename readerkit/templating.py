@@ -7,8 +7,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
-from .assemble import display_date
-from .htmltools import unwrap_paragraph
+from readerkit.assemble import display_date
+from readerkit.htmltools import unwrap_paragraph
 
 
 def environment(styles_dir: Path, *, xhtml: bool = False) -> jinja2.Environment:

@@ -17,10 +17,10 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
-from .diagnostics import BuildAborted
+from readerkit.diagnostics import BuildAborted
 
 if TYPE_CHECKING:  # paginate imports WeasyPrint: only the build itself loads it
-    from .paginate import Memo
+    from readerkit.paginate import Memo
 
 WATCHED_DIRS = ("book", "sources", "styles")
 WATCHED_FILES = ("bibliography.bib",)
@@ -45,7 +45,7 @@ def rebuild(root: Path, *, out_dir: Path | None, strict: bool, page_size: str | 
             changed: Iterable[str] = (), stream: TextIO = sys.stdout,
             memo: Memo | None = None) -> bool:
     """One rebuild, reported on stream; True when the outputs are current."""
-    from .pipeline import build
+    from readerkit.pipeline import build
 
     def say(text: str) -> None:
         print(text, file=stream, flush=True)
