@@ -6,12 +6,12 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from readerkit.bibliography import cited_keys
-from readerkit.contentfiles import read_text
 from readerkit.diagnostics import Diagnostics
+from readerkit.load.bibtex import cited_keys
+from readerkit.load.files import read_text
+from readerkit.load.project import ID_PATTERN
+from readerkit.load.schema import did_you_mean
 from readerkit.model import Project
-from readerkit.project import ID_PATTERN
-from readerkit.schema import did_you_mean
 
 Rule = Callable[[Project, Diagnostics], None]
 BIB_KEY = re.compile(r"^\s*@\w+\s*[{(]\s*([^,\s{}()]+)\s*,", re.M)

@@ -18,7 +18,7 @@ import weasyprint
 
 from readerkit import notes, pagebreaks, timeline_chart
 from readerkit.assemble import BookDoc
-from readerkit.contentfiles import inside
+from readerkit.load.files import inside
 from readerkit.templating import environment
 
 PAGE_SIZES = {"letter": "8.5in 11in", "a4": "210mm 297mm", "trade": "6in 9in"}

@@ -17,9 +17,9 @@ from typing import TYPE_CHECKING, Any
 from readerkit import assemble, checks, quotations
 from readerkit.cache import Cache, activated, file_digest, key, tree_digest
 from readerkit.diagnostics import BuildAborted, Diagnostics
+from readerkit.load.project import load_project
 from readerkit.model import Project
 from readerkit.pandoc import PandocFailed
-from readerkit.project import load_project
 from readerkit.publish import write_atomically
 
 if TYPE_CHECKING:  # pdf and epub import WeasyPrint (slow): only when something is built

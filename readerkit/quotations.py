@@ -7,8 +7,8 @@ white space); see provenance.py.
 
 from __future__ import annotations
 
-from readerkit.contentfiles import inside, read_text
 from readerkit.diagnostics import Diagnostics
+from readerkit.load.files import inside, read_text
 from readerkit.model import Project
 from readerkit.provenance import verify_excerpt
 

@@ -13,7 +13,7 @@ from conftest import REPO, Built, print_html, run_build
 from epubcheck_verdict import problems
 
 from readerkit.diagnostics import Diagnostics
-from readerkit.project import load_project
+from readerkit.load.project import load_project
 
 RAW = REPO / "sources" / "raw"
 SEEDS = REPO.parent / "shared" / "seeds"

@@ -10,9 +10,11 @@ import re
 from pathlib import Path
 from typing import Any
 
-from readerkit import bibliography
-from readerkit.contentfiles import lexically_inside, read_text
 from readerkit.diagnostics import Diagnostics
+from readerkit.load import bibtex
+from readerkit.load.files import lexically_inside, read_text
+from readerkit.load.schema import Field, read_fields
+from readerkit.load.yamlfile import LocatedDict, LocatedList, YamlProblem, load_yaml
 from readerkit.model import (
     ANNOTATION_KINDS,
     AUDIENCES,
@@ -26,8 +28,6 @@ from readerkit.model import (
     TimelineEvent,
     slugify,
 )
-from readerkit.schema import Field, read_fields
-from readerkit.yamlfile import LocatedDict, LocatedList, YamlProblem, load_yaml
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PAGE_SIZES = ("letter", "a4", "trade")
@@ -310,7 +310,7 @@ def load_project(root: Path, diags: Diagnostics) -> Project:
     glossary = load_glossary(root, diags)
     timeline = load_timeline(root, diags)
     bib_path = root / "bibliography.bib"
-    entries = bibliography.load(root, bib_path, diags)
+    entries = bibtex.load(root, bib_path, diags)
     if book is None:
         # book.yaml is unusable and says why; a stand-in lets every other file be checked too,
         # so the editor sees all problems in one run (the build stops on the errors anyway).

@@ -13,8 +13,8 @@ from pathlib import Path
 import bibtexparser
 from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
 
-from readerkit.contentfiles import read_text
 from readerkit.diagnostics import Diagnostics
+from readerkit.load.files import read_text
 from readerkit.model import BibEntry
 
 # bibtexparser logs every failed block to stderr; we report them ourselves, with lines.

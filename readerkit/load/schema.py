@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from readerkit.diagnostics import Diagnostics
-from readerkit.yamlfile import LocatedDict
+from readerkit.load.yamlfile import LocatedDict
 
 UNDATED = "n.d."
 DATE_PATTERN = re.compile(r"^(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?$")
