@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from readerkit import assemble, checks, quotations
+from readerkit import assemble
 from readerkit.cache import Cache, activated, file_digest, key, tree_digest
+from readerkit.check import quotations, rules
 from readerkit.diagnostics import BuildAborted, Diagnostics
 from readerkit.load.project import load_project
 from readerkit.model import Project
@@ -84,7 +85,7 @@ def _stop_on_errors(diags: Diagnostics, strict: bool) -> None:
 def load_checked(root: Path, *, strict: bool = False) -> tuple[Project, Diagnostics]:
     diags = Diagnostics(root.resolve())
     project = load_project(root, diags)
-    checks.run(project, diags)
+    rules.run(project, diags)
     quotations.check_excerpts(project, diags)
     _stop_on_errors(diags, strict)
     return project, diags

@@ -1,4 +1,4 @@
-"""Tests for readerkit.provenance: passages, verbatim checks, closest wording, speed."""
+"""Tests for readerkit.check.provenance: passages, verbatim checks, closest wording, speed."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from readerkit.check.provenance import Mismatch, excerpt_passages, verify_excerpt
 from readerkit.cleaning import clean_capture
-from readerkit.provenance import Mismatch, excerpt_passages, verify_excerpt
 
 RAW = Path(__file__).resolve().parent.parent / "sources" / "raw"
 

@@ -7,10 +7,10 @@ white space); see provenance.py.
 
 from __future__ import annotations
 
+from readerkit.check.provenance import verify_excerpt
 from readerkit.diagnostics import Diagnostics
 from readerkit.load.files import inside, read_text
 from readerkit.model import Project
-from readerkit.provenance import verify_excerpt
 
 MAX_SHOWN = 160
 
