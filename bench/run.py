@@ -70,8 +70,8 @@ def edit_note(root: Path, round_number: int) -> None:
 def floor(root: Path, work: Path) -> tuple[float, float]:
     """Bare WeasyPrint on our print HTML + bare Pandoc on the concatenated sources."""
     from readerkit import pdf
-    from readerkit.pandoc import pandoc_path
     from readerkit.pipeline import assemble_book, load_checked
+    from readerkit.render.pandoc import pandoc_path
 
     project, diags = load_checked(root)
     html_file = root / "floor.html"  # inside the root, so relative URLs resolve the same

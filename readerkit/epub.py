@@ -19,8 +19,8 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from readerkit import notes, pagebreaks
-from readerkit.assemble import BookDoc, NoteDoc
 from readerkit.pdf import PrintLayout
+from readerkit.render.assemble import BookDoc, NoteDoc
 from readerkit.templating import environment
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -245,7 +245,7 @@ def timeline_image(book: BookDoc) -> dict[str, str] | None:
     if not book.timeline:
         return None
     try:
-        from readerkit import timeline_chart
+        from readerkit.render import timeline_chart
     except ImportError:
         return None
     chart = timeline_chart.chart_for(book.project.timeline)

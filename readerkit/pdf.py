@@ -16,9 +16,10 @@ from typing import Any
 import pydyf
 import weasyprint
 
-from readerkit import notes, pagebreaks, timeline_chart
-from readerkit.assemble import BookDoc
+from readerkit import notes, pagebreaks
 from readerkit.load.files import inside
+from readerkit.render import timeline_chart
+from readerkit.render.assemble import BookDoc
 from readerkit.templating import environment
 
 PAGE_SIZES = {"letter": "8.5in 11in", "a4": "210mm 297mm", "trade": "6in 9in"}

@@ -14,14 +14,14 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from readerkit import assemble
 from readerkit.cache import Cache, activated, file_digest, key, tree_digest
 from readerkit.check import quotations, rules
 from readerkit.diagnostics import BuildAborted, Diagnostics
 from readerkit.load.project import load_project
 from readerkit.model import Project
-from readerkit.pandoc import PandocFailed
 from readerkit.publish import write_atomically
+from readerkit.render import assemble
+from readerkit.render.pandoc import PandocFailed
 
 if TYPE_CHECKING:  # pdf and epub import WeasyPrint (slow): only when something is built
     from readerkit.paginate import Memo

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from readerkit.anchoring import (
+from readerkit.render.anchoring import (
     EXPANSIONS,
     FOLD,
     Folded,
@@ -132,9 +132,9 @@ def test_an_annotated_passage_in_html_holds_exactly_the_quote(
 
     from lxml import html as lxml_html
 
-    from readerkit.annotate import attach
     from readerkit.diagnostics import Diagnostics
     from readerkit.model import Annotation, Source
+    from readerkit.render.annotate import attach
 
     emphasised = data.draw(st.integers(0, len(words) - 1))
     pieces = [f"<em>{w}</em>" if i == emphasised else w for i, w in enumerate(words)]

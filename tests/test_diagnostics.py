@@ -16,10 +16,11 @@ from pathlib import Path
 import pytest
 from conftest import MINI, REPO, copy_reader, run_build
 
-from readerkit import assemble, cli
+from readerkit import cli
 from readerkit.diagnostics import BuildAborted, Diagnostics
-from readerkit.pandoc import PandocFailed
 from readerkit.pipeline import assemble_book, load_checked
+from readerkit.render import assemble
+from readerkit.render.pandoc import PandocFailed
 
 Edit = Callable[[Path], None]
 

@@ -10,16 +10,16 @@ from hypothesis import strategies as st
 from lxml import html as lxml_html
 from lxml.etree import _Element
 
-from readerkit.glossary_links import (
+from readerkit.htmltools import inner_html
+from readerkit.model import GlossaryEntry
+from readerkit.render.glossary_links import (
     NOT_LINKED_TAGS,
     SKIP_CLASSES,
     Use,
     link_terms,
     term_pattern,
 )
-from readerkit.htmltools import inner_html
-from readerkit.model import GlossaryEntry
-from readerkit.textslots import ancestors_within, replace_slot, slots
+from readerkit.render.textslots import ancestors_within, replace_slot, slots
 
 
 def _link_slot_by_slot(

@@ -15,9 +15,10 @@ from conftest import MINI, copy_reader
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from readerkit import assemble, cache, pandoc
-from readerkit.pandoc import Fragment, Rendered
+from readerkit import cache
 from readerkit.pipeline import load_checked
+from readerkit.render import assemble, pandoc
+from readerkit.render.pandoc import Fragment, Rendered
 
 BIB = MINI / "bibliography.bib"
 CITING_NOTE = "Snow counted the deaths house by house [@snow1855, 39]."

@@ -16,7 +16,7 @@ import pypdf
 import pytest
 from conftest import Built, print_html, run_build
 
-from readerkit import timeline_chart
+from readerkit.render import timeline_chart
 
 POINTS_PER_INCH = 72
 MM = 72 / 25.4

@@ -26,9 +26,10 @@ from conftest import MINI, copy_reader
 from lxml import etree
 from lxml import html as lxml_html
 
-from readerkit import pandoc, publish
+from readerkit import publish
 from readerkit.diagnostics import BuildAborted, Diagnostics
 from readerkit.pipeline import build, load_checked
+from readerkit.render import pandoc
 
 HOSTILE_TEXT = """
 
@@ -380,7 +381,7 @@ def test_deeply_nested_markdown_is_refused_before_pandoc_runs(tmp_path: Path) ->
 def test_the_closest_passage_hint_stays_fast_on_a_source_near_the_size_limit() -> None:
     import random
 
-    from readerkit.anchoring import closest_passage
+    from readerkit.render.anchoring import closest_passage
 
     rng = random.Random(1962)
     vocabulary = ["".join(rng.choice("abcdefghijklmnop") for _ in range(rng.randint(2, 9)))

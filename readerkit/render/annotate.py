@@ -15,10 +15,10 @@ from itertools import pairwise
 from lxml import html as lxml_html
 from lxml.etree import _Element
 
-from readerkit.anchoring import closest_passage, find_quote, fold
 from readerkit.diagnostics import Diagnostics
 from readerkit.model import Annotation, Source
-from readerkit.textslots import Slot, ancestors_within, detach, replace_slot, slots
+from readerkit.render.anchoring import closest_passage, find_quote, fold
+from readerkit.render.textslots import Slot, ancestors_within, detach, replace_slot, slots
 
 BLOCKS = "//p | //li[not(p)] | //h2 | //h3 | //h4 | //h5 | //h6 | //td | //th | //dd | //dt"
 NOTE_CALL = "noteref"

@@ -12,7 +12,7 @@ from lxml import html as lxml_html
 from lxml.etree import _Element
 
 from readerkit.model import GlossaryEntry
-from readerkit.textslots import Slot, ancestors_within, replace_slot, slots
+from readerkit.render.textslots import Slot, ancestors_within, replace_slot, slots
 
 # Text inside these is never linked: existing links, headings, note calls, code, numbers.
 NOT_LINKED_TAGS = {"a", "h1", "h2", "h3", "h4", "h5", "h6", "code", "pre", "sup"}

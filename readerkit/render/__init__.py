@@ -1,0 +1,1 @@
+"""Stage 3, render: Pandoc, anchoring, glossary links and assembly (Project -> BookDoc)."""
