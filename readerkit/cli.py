@@ -131,7 +131,7 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
 
 
 def _clean_source(raw: Path, output: Path | None) -> int:
-    from readerkit.cleaning import clean_capture, format_report
+    from readerkit.tools.clean_source import clean_capture, format_report
 
     try:
         data = raw.read_bytes()

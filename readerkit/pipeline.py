@@ -14,12 +14,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from readerkit.atomic import write_atomically
 from readerkit.cache import Cache, activated, file_digest, key, tree_digest
 from readerkit.check import quotations, rules
 from readerkit.diagnostics import BuildAborted, Diagnostics
 from readerkit.load.project import load_project
 from readerkit.model import Project
-from readerkit.publish import write_atomically
 from readerkit.render import assemble
 from readerkit.render.pandoc import PandocFailed
 

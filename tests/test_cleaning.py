@@ -1,4 +1,4 @@
-"""Tests for readerkit.cleaning: pure transforms, synthetic fixtures, and the five real captures."""
+"""Tests for readerkit.tools.clean_source: pure transforms, synthetic fixtures, real captures."""
 
 from __future__ import annotations
 
@@ -6,7 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from readerkit.cleaning import (
+from readerkit.tools.clean_rules import split_sentences
+from readerkit.tools.clean_source import (
     Change,
     clean_capture,
     dedupe_key,
@@ -18,7 +19,6 @@ from readerkit.cleaning import (
     normalise_whitespace,
     remove_invisibles,
 )
-from readerkit.cleaning_rules import split_sentences
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "captures"

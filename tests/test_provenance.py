@@ -10,7 +10,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from readerkit.check.provenance import Mismatch, excerpt_passages, verify_excerpt
-from readerkit.cleaning import clean_capture
+from readerkit.tools.clean_source import clean_capture
 
 RAW = Path(__file__).resolve().parent.parent / "sources" / "raw"
 

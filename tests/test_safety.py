@@ -26,7 +26,7 @@ from conftest import MINI, copy_reader
 from lxml import etree
 from lxml import html as lxml_html
 
-from readerkit import publish
+from readerkit import atomic
 from readerkit.diagnostics import BuildAborted, Diagnostics
 from readerkit.pipeline import build, load_checked
 from readerkit.render import pandoc
@@ -310,9 +310,9 @@ def test_an_interrupted_write_keeps_the_old_file(tmp_path: Path,
     def power_cut(src: Any, dst: Any) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr(publish.os, "replace", power_cut)
+    monkeypatch.setattr(atomic.os, "replace", power_cut)
     with pytest.raises(OSError, match="disk full"):
-        publish.write_atomically(target, b"half a new PDF")
+        atomic.write_atomically(target, b"half a new PDF")
     assert target.read_bytes() == b"last good PDF"
     assert [p.name for p in tmp_path.iterdir()] == ["book.pdf"]  # no temporary left behind
 

@@ -1,7 +1,7 @@
 """Turn one raw web capture into a draft excerpt, reporting every line removed or changed.
 
 Three layers: pure ``str -> str`` text fixes (mojibake, ligatures, invisibles, whitespace);
-line classifiers for site junk (patterns in ``cleaning_rules``); paragraph passes (hard-wrap
+line classifiers for site junk (patterns in ``clean_rules``); paragraph passes (hard-wrap
 joining, duplicate removal, headings). Bias throughout: a narrative sentence is never removed
 unless it repeats an earlier one; when a rule is unsure it keeps the line.
 """
@@ -14,7 +14,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from readerkit import cleaning_rules as R
+from readerkit.tools import clean_rules as R
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Pattern tables and small helpers for the capture cleaner (see readerkit.cleaning).
+"""Pattern tables and small helpers for the capture cleaner (see readerkit.tools.clean_source).
 
 Kept apart from the passes so that a new kind of site junk is one more row here, not new logic.
 Every pattern is matched against a single line whose text-level damage (mojibake, ligatures,

@@ -1,0 +1,1 @@
+"""Editors' tools outside the build: drafting an excerpt from a web capture (clean_source)."""
