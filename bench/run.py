@@ -69,7 +69,7 @@ def edit_note(root: Path, round_number: int) -> None:
 
 def floor(root: Path, work: Path) -> tuple[float, float]:
     """Bare WeasyPrint on our print HTML + bare Pandoc on the concatenated sources."""
-    from readerkit import pdf
+    from readerkit.formats.print import pdf
     from readerkit.pipeline import assemble_book, load_checked
     from readerkit.render.pandoc import pandoc_path
 

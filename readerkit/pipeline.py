@@ -24,7 +24,7 @@ from readerkit.render import assemble
 from readerkit.render.pandoc import PandocFailed
 
 if TYPE_CHECKING:  # pdf and epub import WeasyPrint (slow): only when something is built
-    from readerkit.paginate import Memo
+    from readerkit.formats.print.paginate import Memo
 
 FORMATS = ("pdf", "epub")
 Progress = Callable[[str], None]
@@ -162,11 +162,9 @@ def build(
     result = BuildResult(diags, timings=timings)
     if check_only:
         return result
-    from readerkit import (
-        epub,  # WeasyPrint is slow to import: only now
-        paginate,
-        pdf,
-    )
+    # WeasyPrint is slow to import: only now
+    from readerkit.formats import epub
+    from readerkit.formats.print import paginate, pdf
 
     slug = project.book.slug
     finished: dict[Path, bytes] = {}

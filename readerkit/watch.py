@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, TextIO
 from readerkit.diagnostics import BuildAborted
 
 if TYPE_CHECKING:  # paginate imports WeasyPrint: only the build itself loads it
-    from readerkit.paginate import Memo
+    from readerkit.formats.print.paginate import Memo
 
 WATCHED_DIRS = ("book", "sources", "styles")
 WATCHED_FILES = ("bibliography.bib",)

@@ -47,7 +47,7 @@ class Built:
 
 def print_html(root: Path) -> str:
     """The HTML that WeasyPrint lays out for the reader at `root` (built in-process)."""
-    from readerkit import pdf
+    from readerkit.formats.print import pdf
     from readerkit.pipeline import assemble_book, load_checked
 
     project, diags = load_checked(root)

@@ -54,7 +54,7 @@ def body_start(texts: list[str]) -> int:
 
 
 def expected_labels(texts: list[str]) -> list[str]:
-    from readerkit import pdf
+    from readerkit.formats.print import pdf
 
     return pdf.page_labels(len(texts), body_start(texts))
 
@@ -70,9 +70,9 @@ def walk_outline(items: list[Any], depth: int = 0) -> list[tuple[int, str]]:
 
 
 def in_process_layout(root: Path, page_size: str = "letter") -> Any:
-    from readerkit import pdf
     from readerkit.cache import Cache
-    from readerkit.paginate import Paginator
+    from readerkit.formats.print import pdf
+    from readerkit.formats.print.paginate import Paginator
     from readerkit.pipeline import assemble_book, load_checked
 
     project, diags = load_checked(root)
@@ -322,7 +322,7 @@ def test_print_shop_adds_bleed_and_crop_marks(mini_pdfs: dict[str, Path]) -> Non
 
 
 def test_mirrored_margins_put_the_gutter_inside(mini_root: Path) -> None:
-    from readerkit import pdf
+    from readerkit.formats.print import pdf
 
     css = pdf.page_css("letter")
     right = re.search(r"@page :right \{ margin: (\S+) (\S+) (\S+) (\S+);", css)
@@ -367,7 +367,7 @@ def test_every_font_is_embedded(mini: Built) -> None:
 
 
 def test_book_face_with_true_small_caps_when_installed(reader: Built) -> None:
-    from readerkit import pdf
+    from readerkit.formats.print import pdf
 
     if not pdf.font_available(pdf.BOOK_FONT):
         pytest.skip("EB Garamond is not installed (make fonts)")
@@ -457,7 +457,7 @@ def test_the_reader_prints_its_defcon_chart_with_alt_text(reader: Built, mini_ro
 def test_remembered_page_references_follow_added_pages() -> None:
     import pydyf
 
-    from readerkit import pdf
+    from readerkit.formats.print import pdf
 
     document = pydyf.PDF()
     for _ in range(3):

@@ -132,7 +132,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileBuild]:
     built in-process (PDF and EPUB) while recording what WeasyPrint tried to fetch."""
     import weasyprint
 
-    from readerkit import pdf
+    from readerkit.formats.print import pdf
 
     base = tmp_path_factory.mktemp("hostile")
     root = copy_reader(MINI, base / "reader")
@@ -261,7 +261,7 @@ def test_weasyprint_fetches_nothing_outside_the_project(hostile: HostileBuild) -
 
 
 def test_project_only_fetcher_refuses_network_and_files_outside(tmp_path: Path) -> None:
-    from readerkit.pdf import ProjectOnlyFetcher
+    from readerkit.formats.print.pdf import ProjectOnlyFetcher
 
     root = tmp_path / "reader"
     (root / "styles").mkdir(parents=True)
@@ -283,7 +283,7 @@ def test_project_only_fetcher_refuses_network_and_files_outside(tmp_path: Path) 
 def test_a_build_failing_after_the_pdf_is_laid_out_writes_nothing(
     hostile: HostileBuild, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from readerkit import epub
+    from readerkit.formats import epub
 
     before = {p.name: p.read_bytes() for p in hostile.out.iterdir()}
 

@@ -8,7 +8,7 @@ import pytest
 from conftest import Built
 from test_golden import print_html
 
-from readerkit import units
+from readerkit.formats.print import units
 
 BOOK = """<!DOCTYPE html><html lang="en"><head><title>T</title></head><body>
 <section id="title" data-layout-unit><h1>T</h1></section>

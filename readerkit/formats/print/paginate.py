@@ -25,8 +25,9 @@ from typing import Any
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from readerkit import pagebreaks, pdf, units
 from readerkit.cache import Cache, key
+from readerkit.formats.print import pagestarts as pagebreaks
+from readerkit.formats.print import pdf, units
 from readerkit.model import Project
 
 MAX_PASSES = 5  # page references settle in one or two passes; this bounds a pathological book

@@ -1,0 +1,1 @@
+"""Stage 4, formats: each output format writes the rendered book (readerkit.document)."""
