@@ -18,9 +18,10 @@ from readerkit.atomic import write_atomically
 from readerkit.cache import Cache, activated, file_digest, key, tree_digest
 from readerkit.check import quotations, rules
 from readerkit.diagnostics import BuildAborted, Diagnostics
+from readerkit.document import BookDoc
 from readerkit.load.project import load_project
 from readerkit.model import Project
-from readerkit.render import assemble
+from readerkit.render import assemble, fragments
 from readerkit.render.pandoc import PandocFailed
 
 if TYPE_CHECKING:  # pdf and epub import WeasyPrint (slow): only when something is built
@@ -91,9 +92,9 @@ def load_checked(root: Path, *, strict: bool = False) -> tuple[Project, Diagnost
     return project, diags
 
 
-def assemble_book(project: Project, diags: Diagnostics) -> assemble.BookDoc:
+def assemble_book(project: Project, diags: Diagnostics) -> BookDoc:
     try:
-        rendered = assemble.render_fragments(project)
+        rendered = fragments.render_fragments(project)
     except PandocFailed as error:
         diags.error(project.book.path, 0, "P001", f"Pandoc failed: {error}")
         raise BuildAborted(diags) from None

@@ -19,7 +19,7 @@ from conftest import MINI, REPO, copy_reader, run_build
 from readerkit import cli
 from readerkit.diagnostics import BuildAborted, Diagnostics
 from readerkit.pipeline import assemble_book, load_checked
-from readerkit.render import assemble
+from readerkit.render import fragments
 from readerkit.render.pandoc import PandocFailed
 
 Edit = Callable[[Path], None]
@@ -340,7 +340,7 @@ def test_p001_pandoc_failure_is_a_diagnostic(tmp_path: Path,
     def fail(project: object) -> None:
         raise PandocFailed("Error at (line 3, column 1): unexpected end of input")
 
-    monkeypatch.setattr(assemble, "render_fragments", fail)
+    monkeypatch.setattr(fragments, "render_fragments", fail)
     root = copy_reader(MINI, tmp_path / "reader")
     project, diags = load_checked(root)
     with pytest.raises(BuildAborted) as aborted:

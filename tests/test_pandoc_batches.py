@@ -17,7 +17,8 @@ from hypothesis import strategies as st
 
 from readerkit import cache
 from readerkit.pipeline import load_checked
-from readerkit.render import assemble, pandoc
+from readerkit.render import fragments as fragment_plan
+from readerkit.render import pandoc
 from readerkit.render.pandoc import Fragment, Rendered
 
 BIB = MINI / "bibliography.bib"
@@ -44,7 +45,7 @@ NOTE_NUMBERS_CSL = """<?xml version="1.0" encoding="utf-8"?>
 def _render(fragments: list[Fragment], *, one_document: bool = False,
             csl: Path | None = None) -> Rendered:
     run = pandoc.render_one_document if one_document else pandoc.render
-    return run(fragments, bibliography=BIB, csl=csl or assemble.csl_path(), cwd=MINI,
+    return run(fragments, bibliography=BIB, csl=csl or fragment_plan.csl_path(), cwd=MINI,
                lang="en-GB")
 
 
@@ -216,7 +217,7 @@ def test_editing_a_note_without_citation_reruns_only_its_batch(
         store = cache.Cache.for_project(root)
         with cache.activated(store):
             project, _ = load_checked(root)
-            return assemble.render_fragments(project), store
+            return fragment_plan.render_fragments(project), store
 
     cold, store = rendered_with_cache()
     assert store.hits == [] and "pandoc" in store.misses and len(store.misses) > 1
@@ -234,8 +235,8 @@ def test_editing_a_note_without_citation_reruns_only_its_batch(
     with cache.activated(None):
         project, _ = load_checked(root)
         whole = pandoc.render_one_document(
-            assemble._fragments(project), bibliography=project.bibliography_path,
-            csl=assemble.csl_path(), cwd=project.root, lang=project.book.lang)
+            fragment_plan.fragments(project), bibliography=project.bibliography_path,
+            csl=fragment_plan.csl_path(), cwd=project.root, lang=project.book.lang)
     assert pickle.dumps(edited) == pickle.dumps(whole)
 
 
@@ -256,6 +257,6 @@ def test_batches_run_side_by_side_one_per_cpu_at_most(monkeypatch: pytest.Monkey
     monkeypatch.setattr(pandoc, "_run", slow)
     monkeypatch.setattr(pandoc.os, "cpu_count", lambda: 3)
     batches = [(f"batch {number}" * (number + 1), None, f"kind-{number}") for number in range(7)]
-    results = pandoc._run_all(batches, assemble.csl_path(), MINI)
+    results = pandoc._run_all(batches, fragment_plan.csl_path(), MINI)
     assert results == [(markdown.upper(), "") for markdown, _, _ in batches]  # order kept
     assert most == 3

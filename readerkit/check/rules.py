@@ -6,10 +6,10 @@ import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from readerkit.anchors import ID_PATTERN
 from readerkit.diagnostics import Diagnostics
 from readerkit.load.bibtex import cited_keys
 from readerkit.load.files import read_text
-from readerkit.load.project import ID_PATTERN
 from readerkit.load.schema import did_you_mean
 from readerkit.model import Project
 

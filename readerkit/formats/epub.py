@@ -18,11 +18,11 @@ from html import escape
 from lxml import etree
 from lxml import html as lxml_html
 
+from readerkit.document import BookDoc, NoteDoc
 from readerkit.formats import notes
 from readerkit.formats.print import pagestarts as pagebreaks
 from readerkit.formats.print.pdf import PrintLayout
 from readerkit.formats.templating import environment
-from readerkit.render.assemble import BookDoc, NoteDoc
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"

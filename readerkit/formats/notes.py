@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from lxml import etree
 
+from readerkit.document import NoteDoc
 from readerkit.htmltools import inner_html, parse_fragment
-from readerkit.render.assemble import NoteDoc
 
 CALL = re.compile(
     r'<a class="noteref" data-note="([^"]+)"(?: data-kind="[^"]*")? data-number="\d+"></a>'

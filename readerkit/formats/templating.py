@@ -7,8 +7,8 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from readerkit.document import display_date
 from readerkit.htmltools import unwrap_paragraph
-from readerkit.render.assemble import display_date
 
 
 def environment(styles_dir: Path, *, xhtml: bool = False) -> jinja2.Environment:

@@ -6,10 +6,10 @@ together live in checks.py.
 
 from __future__ import annotations
 
-import re
 from pathlib import Path
 from typing import Any
 
+from readerkit.anchors import ID_PATTERN
 from readerkit.diagnostics import Diagnostics
 from readerkit.load import bibtex
 from readerkit.load.files import lexically_inside, read_text
@@ -29,7 +29,6 @@ from readerkit.model import (
     slugify,
 )
 
-ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")
 PAGE_SIZES = ("letter", "a4", "trade")
 
 BOOK_FIELDS = (

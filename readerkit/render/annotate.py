@@ -15,6 +15,7 @@ from itertools import pairwise
 from lxml import html as lxml_html
 from lxml.etree import _Element
 
+from readerkit import anchors
 from readerkit.diagnostics import Diagnostics
 from readerkit.model import Annotation, Source
 from readerkit.render.anchoring import closest_passage, find_quote, fold
@@ -100,7 +101,8 @@ def place(
 
 def _call(annotation: Annotation) -> _Element:
     return lxml_html.Element(
-        "a", {"class": NOTE_CALL, "data-note": f"ann-{annotation.id}", "data-kind": annotation.kind}
+        "a", {"class": NOTE_CALL, "data-note": anchors.annotation(annotation.id),
+              "data-kind": annotation.kind}
     )
 
 
@@ -124,7 +126,7 @@ def _mark_block(block: _Element, placements: list[Placement]) -> None:
                 span = lxml_html.Element(
                     "span",
                     {"class": "annotated",
-                     "data-note": " ".join(f"ann-{p.annotation.id}" for p in covering)},
+                     "data-note": " ".join(anchors.annotation(p.annotation.id) for p in covering)},
                 )
                 span.text = chunk
                 pieces.append(span)
@@ -164,7 +166,7 @@ def number_paragraphs(tree: _Element, source_id: str) -> int:
     """Give every paragraph id p-SOURCE-N and a visible number; returns the count."""
     count = 0
     for count, paragraph in enumerate(tree.xpath("//p"), start=1):
-        paragraph.set("id", f"p-{source_id}-{count}")
+        paragraph.set("id", anchors.paragraph(source_id, count))
         paragraph.set("class", ((paragraph.get("class") or "") + " numbered").strip())
         number = lxml_html.Element("span", {"class": "pnum"})
         number.text = str(count)

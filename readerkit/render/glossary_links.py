@@ -11,6 +11,7 @@ from itertools import accumulate
 from lxml import html as lxml_html
 from lxml.etree import _Element
 
+from readerkit import anchors
 from readerkit.model import GlossaryEntry
 from readerkit.render.textslots import Slot, ancestors_within, replace_slot, slots
 
@@ -85,7 +86,7 @@ def link_terms(tree: _Element, source_id: str, glossary: list[GlossaryEntry]) ->
         index = bisect_right(starts, match.start()) - 1
         slot, text = eligible[index], texts[index]
         start, end = match.start() - starts[index], match.end() - starts[index]
-        element_id = f"use-{source_id}-{entry.slug}"
+        element_id = anchors.glossary_use(source_id, entry.slug)
         link = lxml_html.Element(
             "a", {"class": "glossary-term", "href": f"#gloss-{entry.slug}", "id": element_id}
         )

@@ -16,12 +16,12 @@ from typing import Any
 import pydyf
 import weasyprint
 
+from readerkit.document import BookDoc
 from readerkit.formats import notes
 from readerkit.formats.print import pagestarts as pagebreaks
 from readerkit.formats.templating import environment
 from readerkit.load.files import inside
 from readerkit.render import timeline_chart
-from readerkit.render.assemble import BookDoc
 
 PAGE_SIZES = {"letter": "8.5in 11in", "a4": "210mm 297mm", "trade": "6in 9in"}
 # Per size: margins (top, inner, bottom, outer) and body type size. Recto pages have the

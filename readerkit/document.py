@@ -1,0 +1,142 @@
+"""The format-neutral book: what the render stage hands every format.
+
+render/assemble.py builds a BookDoc from the loaded project (readerkit.model) and Pandoc's
+HTML. Its HTML is format-neutral: every note call is a placeholder
+<a class="noteref" data-note="ID" data-number="N">, which each format turns into its own notes
+(formats/print/html.py: footnotes floated to the foot of the page; formats/xhtml.py: a linked
+number and an <aside>).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from readerkit import anchors
+from readerkit.model import GlossaryEntry, Project, Source, TimelineEvent
+
+KIND_LABELS = {
+    "gloss": "Gloss",
+    "context": "Context",
+    "discrepancy": "Discrepancy",
+    "question": "Question",
+    "crossref": "Cross-reference",
+    "source": "Note",
+}
+
+
+@dataclass
+class NoteDoc:
+    id: str
+    number: int
+    kind: str
+    audience: str
+    html: str
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS.get(self.kind, "Note")
+
+
+@dataclass
+class SourceDoc:
+    source: Source
+    part_number: int
+    html: str
+    notes: list[NoteDoc]
+    citation_html: str
+    paragraphs: int
+    glossary_uses: dict[str, str] = field(default_factory=dict)  # term slug -> element id
+
+    @property
+    def anchor(self) -> str:
+        return anchors.source(self.source.id)
+
+
+@dataclass
+class Prose:
+    """An intro or the introduction: HTML with note placeholders and its notes."""
+
+    html: str
+    notes: list[NoteDoc]
+
+
+@dataclass
+class PartDoc:
+    number: int
+    title: str
+    intro: Prose
+    sources: list[SourceDoc]
+
+    @property
+    def anchor(self) -> str:
+        return anchors.part(self.number)
+
+
+@dataclass
+class GlossaryDoc:
+    entry: GlossaryEntry
+    definition_html: str
+    see: list[tuple[str, str]]  # (term, slug)
+    uses: list[tuple[SourceDoc, str]]  # (source, id of the linked use)
+
+    @property
+    def anchor(self) -> str:
+        return anchors.glossary_entry(self.entry.slug)
+
+
+@dataclass
+class TimelineDoc:
+    event: TimelineEvent
+    event_html: str
+    note_html: str
+    sources: list[tuple[str, str]]  # (label, target id)
+
+    @property
+    def anchor(self) -> str:
+        return anchors.timeline_event(self.event.number)
+
+    @property
+    def display_date(self) -> str:
+        return display_date(self.event.date)
+
+
+@dataclass
+class BookDoc:
+    project: Project
+    introduction: Prose
+    parts: list[PartDoc]
+    glossary: list[GlossaryDoc]
+    timeline: list[TimelineDoc]
+    bibliography: list[tuple[str, str]]  # (anchor id, entry HTML), in the style's order
+
+    @property
+    def sources(self) -> list[SourceDoc]:
+        return [doc for part in self.parts for doc in part.sources]
+
+
+MONTHS = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+
+
+def display_date(text: str) -> str:
+    """'1962-10-22' -> '22 October 1962'; '1962-10' -> 'October 1962'; '1962' -> '1962'."""
+    pieces = text.split("-")
+    if not text[:4].isdigit():
+        return text  # 'n.d.'
+    if len(pieces) == 3:
+        return f"{int(pieces[2])} {MONTHS[int(pieces[1]) - 1]} {pieces[0]}"
+    if len(pieces) == 2:
+        return f"{MONTHS[int(pieces[1]) - 1]} {pieces[0]}"
+    return text
