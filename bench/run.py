@@ -69,13 +69,13 @@ def edit_note(root: Path, round_number: int) -> None:
 
 def floor(root: Path, work: Path) -> tuple[float, float]:
     """Bare WeasyPrint on our print HTML + bare Pandoc on the concatenated sources."""
-    from readerkit.formats.print import pdf
+    from readerkit.formats.print.html import print_html
     from readerkit.pipeline import assemble_book, load_checked
     from readerkit.render.pandoc import pandoc_path
 
     project, diags = load_checked(root)
     html_file = root / "floor.html"  # inside the root, so relative URLs resolve the same
-    html_file.write_text(pdf.print_html(assemble_book(project, diags)), encoding="utf-8")
+    html_file.write_text(print_html(assemble_book(project, diags)), encoding="utf-8")
     weasy, _, _ = run([sys.executable, "-c", FLOOR_SCRIPT, str(html_file),
                        str(project.styles_dir / "print.css"), str(work / "floor.pdf")])
     sources = sorted((root / "sources").glob("*.md"))

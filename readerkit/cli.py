@@ -85,20 +85,23 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
 
         return watch(root, out_dir=options.out, strict=options.strict,
                      page_size=options.page_size)
-    from readerkit.pipeline import build  # imported late: WeasyPrint is slow to import
+    from readerkit.pipeline import (
+        ALL_TARGETS,
+        Target,
+        build,  # imported late: WeasyPrint is slow to import
+    )
     from readerkit.progress import terminal_progress
 
-    formats = {"all": ("pdf", "epub"), "pdf": ("pdf",), "epub": ("epub",)}.get(
-        options.command, ())
+    targets = {"all": ALL_TARGETS, "pdf": (Target("pdf"),), "epub": (Target("epub"),)}.get(
+        options.command, ())  # check: no targets
     started = time.perf_counter()
     try:
         with terminal_progress() as progress:
             result = build(
                 root,
+                targets,
                 out_dir=getattr(options, "out", None),
-                formats=formats,
                 strict=options.strict,
-                check_only=options.command == "check",
                 page_size=getattr(options, "page_size", None),
                 print_shop=getattr(options, "print_shop", False),
                 progress=progress,

@@ -1,7 +1,10 @@
-"""build(): load -> check -> render -> publish.
+"""build(targets): load -> check -> render -> formats, each stage once for all targets.
 
-Every content file is loaded and every rule run before anything is written; a stage that
-found errors stops the build with all of them (BuildAborted), and the last good outputs stay.
+Every content file is loaded (load/) and every rule run (check/) before anything is written; a
+stage that found errors stops the build with all of them (BuildAborted), and the last good
+outputs stay. The book is rendered once (render/ -> readerkit.document.BookDoc); the print
+layout (formats/print/) runs once if any target needs its page map; then each target's format
+(formats/registry.py) writes its file, and only then is anything written (atomic.py).
 """
 
 from __future__ import annotations
@@ -9,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -24,12 +27,34 @@ from readerkit.model import Project
 from readerkit.render import assemble, fragments
 from readerkit.render.pandoc import PandocFailed
 
-if TYPE_CHECKING:  # pdf and epub import WeasyPrint (slow): only when something is built
-    from readerkit.formats.print.paginate import Memo
+if TYPE_CHECKING:  # the print edition imports WeasyPrint (slow): only when something is built
+    from readerkit.formats.base import Format
+    from readerkit.formats.print.paginate import Memo, Paginator, PrintLayout
 
-FORMATS = ("pdf", "epub")
 Progress = Callable[[str], None]
-STAGES = 5  # load+check, Pandoc, print layout, EPUB, PDF (for progress displays)
+
+
+@dataclass(frozen=True)
+class Target:
+    """One output to build: a format by its name in formats/registry.py."""
+
+    format: str
+
+    @property
+    def name(self) -> str:
+        return self.format
+
+
+ALL_TARGETS = (Target("pdf"), Target("epub"))
+
+
+@dataclass
+class WatchSession:
+    """What watch mode keeps between builds: laid-out print pages in memory (so the PDF too is
+    laid out again only where the book changed). A build given a session writes each output
+    as soon as it is ready, the formats that need no print pages first."""
+
+    memo: Memo = field(default_factory=dict)
 
 
 @dataclass
@@ -50,11 +75,13 @@ def _input_digest(root: Path) -> str:
     return tree_digest([top for top in tops if top.exists()], root)
 
 
-def _layout_digest(project: Project) -> str:
-    """Files the print layout may read besides its HTML: print styles and book images."""
+def _layout_digest(project: Project, others: list[Format]) -> str:
+    """Files the print layout may read besides its HTML: the styles that no other format owns
+    (Format.own_styles), and book images."""
     styles = project.styles_dir
-    files = [p for p in sorted(styles.rglob("*")) if p.is_file() and "epub" not in
-             p.relative_to(styles).as_posix()] if styles.is_dir() else []
+    owned = tuple(prefix for fmt in others for prefix in fmt.own_styles)
+    files = [p for p in sorted(styles.rglob("*")) if p.is_file() and not
+             p.relative_to(styles).as_posix().startswith(owned)] if styles.is_dir() else []
     book_dir = project.root / "book"
     if book_dir.is_dir():
         files += [p for p in sorted(book_dir.rglob("*"))
@@ -62,8 +89,9 @@ def _layout_digest(project: Project) -> str:
     return tree_digest(files, project.root)
 
 
-def _state_key(out: Path, formats: tuple[str, ...], options: dict[str, Any]) -> str:
-    return key("state", str(out), ",".join(sorted(formats)), repr(sorted(options.items())),
+def _state_key(out: Path, targets: Sequence[Target], options: dict[str, Any]) -> str:
+    return key("state", str(out), ",".join(sorted(t.name for t in targets)),
+               repr(sorted(options.items())),
                os.environ.get("SOURCE_DATE_EPOCH", ""))
 
 
@@ -110,24 +138,20 @@ def assemble_book(project: Project, diags: Diagnostics) -> BookDoc:
 
 def build(
     root: Path,
+    targets: Sequence[Target] = ALL_TARGETS,
     *,
     out_dir: Path | None = None,
-    formats: tuple[str, ...] = FORMATS,
     strict: bool = False,
-    check_only: bool = False,
     page_size: str | None = None,
     print_shop: bool = False,
     progress: Progress = lambda message: None,
     use_cache: bool = True,
-    epub_first: bool = False,
-    layout_memo: Memo | None = None,
+    watch: WatchSession | None = None,
 ) -> BuildResult:
-    """Build the given formats. With use_cache, work whose inputs are unchanged is reused from
-    ROOT/.cache/readerkit and a build with nothing changed does nothing (result.up_to_date).
-    With epub_first the EPUB is written as soon as it is ready, before the PDF is (watch mode);
-    otherwise nothing is written until every output is complete. A layout_memo kept between
-    builds (watch mode) keeps laid-out pages in memory, so that the PDF too is laid out again
-    only where the book changed."""
+    """Build the targets; with no targets, only load, check and render (`build.py check`).
+    With use_cache, work whose inputs are unchanged is reused from ROOT/.cache/readerkit and a
+    build with nothing changed does nothing (result.up_to_date). Nothing is written until every
+    output is complete, except in watch mode (see WatchSession)."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
@@ -137,12 +161,12 @@ def build(
         timings[name] = now - started
         started = now
 
-    store = Cache.for_project(root, enabled=use_cache and not check_only)
+    store = Cache.for_project(root, enabled=use_cache and bool(targets))
     out = (out_dir or root / "dist").resolve()
     # Every option that changes an output belongs here: it is part of the no-op record's key.
     options: dict[str, Any] = {"strict": strict, "page_size": page_size,
                                "print_shop": print_shop}
-    state_key = _state_key(out, formats, options)
+    state_key = _state_key(out, targets, options)
     inputs = ""
     if store.enabled:
         inputs = _input_digest(root)
@@ -161,57 +185,18 @@ def build(
         _stop_on_errors(diags, strict)
         lap("assemble")
     result = BuildResult(diags, timings=timings)
-    if check_only:
+    if not targets:
         return result
-    # WeasyPrint is slow to import: only now
-    from readerkit.formats import epub
-    from readerkit.formats.print import paginate, pdf
-
-    slug = project.book.slug
-    finished: dict[Path, bytes] = {}
-    html_text = pdf.print_html(book)
-    want_pdf = "pdf" in formats
-    page_size = page_size or project.book.page_size
-    paginator = paginate.Paginator(project, html_text, page_size=page_size,
-                                   print_shop=print_shop, store=store,
-                                   style_digest=_layout_digest(project), memo=layout_memo,
-                                   progress=progress)
-    # The PDF is cached whole, keyed on every unit's HTML and the layout options.
-    pdf_key = key("pdf", paginator.style_key, html_text, project.book.identifier)
-    pdf_bytes = store.get("pdf", pdf_key) if want_pdf else None
-    progress(f"laying out the print edition ({len(paginator.units)} units)")
-    # Watch mode wants the EPUB first: its page numbers need no WeasyPrint pages in memory.
-    layout = paginator.paginate(need_pages=want_pdf and pdf_bytes is None and not epub_first)
-    if pdf_bytes is not None:
-        layout.pdf = pdf_bytes
-    lap("layout")
-    if "epub" in formats:
-        progress("packaging the EPUB")
-        epub_path = out / f"{slug}.epub"
-        finished[epub_path] = epub.package(book, layout)
-        if epub_first:
-            write_atomically(epub_path, finished[epub_path])
-            result.outputs.append(epub_path)
-            progress(f"wrote {epub_path}")
-        lap("epub")
-    if want_pdf:
-        if not layout.pdf:
-            if layout.document is None:  # epub_first: the pages were not kept
-                layout = paginator.paginate(need_pages=True)
-            progress("writing the PDF")
-            pdf.write_pdf(book, layout)
-            store.put("pdf", pdf_key, layout.pdf)
-        finished[out / f"{slug}.pdf"] = layout.pdf
-        lap("pdf")
-    layout.document = None
-    # Only now, with every output complete in memory, is anything written (but see epub_first).
+    finished = _write_formats(book, targets, out, result, store, lap, progress, watch,
+                              page_size=page_size or project.book.page_size,
+                              print_shop=print_shop)
+    # Only now, with every output complete in memory, is anything written (but see watch).
     for path, data in finished.items():
         if path not in result.outputs:
             write_atomically(path, data)
             result.outputs.append(path)
     lap("write")
     result.cache_hits = sorted(set(store.hits))
-    result.laid_out, result.units = paginator.laid_out, len(paginator.units)
     if store.enabled:
         store.put_object("state", state_key, {
             "inputs": inputs, "diagnostics": diags,
@@ -219,3 +204,61 @@ def build(
                         for path, data in finished.items()},
         })
     return result
+
+
+def _write_formats(book: BookDoc, targets: Sequence[Target], out: Path, result: BuildResult,
+                   store: Cache, lap: Callable[[str], None], progress: Progress,
+                   watch: WatchSession | None, *, page_size: str, print_shop: bool
+                   ) -> dict[Path, bytes]:
+    """Every target's file, in memory: the formats that need no print pages first, then the
+    print layout's own (the PDF), each cached whole keyed on the print HTML and layout."""
+    from readerkit.formats import registry  # the formats import WeasyPrint: only now
+    from readerkit.formats.print import html as print_html
+    from readerkit.formats.print import paginate
+
+    project = book.project
+    formats = [registry.get(target.format) for target in targets]
+    ordered = sorted(formats, key=lambda fmt: fmt.needs_print_pages)
+    others = [registry.get(name) for name in registry.names()]
+    html_text = print_html.print_html(book)
+    paginator = paginate.Paginator(
+        project, html_text, page_size=page_size, print_shop=print_shop, store=store,
+        style_digest=_layout_digest(project, [f for f in others if not f.needs_print_pages]),
+        memo=watch.memo if watch is not None else None, progress=progress)
+    # What needs the print pages is cached whole, keyed on every unit's HTML and the options.
+    cache_keys = {fmt.name: key(fmt.name, paginator.style_key, html_text,
+                                project.book.identifier)
+                  for fmt in formats if fmt.needs_print_pages}
+    cached = {name: store.get(name, cache_key) for name, cache_key in cache_keys.items()}
+    need_pages = any(data is None for data in cached.values())
+    progress(f"laying out the print edition ({len(paginator.units)} units)")
+    # Watch mode wants the others first: their page numbers need no WeasyPrint pages in memory.
+    layout = paginator.paginate(need_pages=need_pages and watch is None)
+    lap("layout")
+    finished: dict[Path, bytes] = {}
+    for fmt in ordered:
+        path = out / f"{project.book.slug}{fmt.suffix}"
+        if fmt.needs_print_pages:
+            data = cached[fmt.name]
+            if data is None:
+                layout = _with_pages(layout, paginator)
+                progress(f"writing the {fmt.name.upper()}")
+                data = fmt.write(book, layout)
+                store.put(fmt.name, cache_keys[fmt.name], data)
+        else:
+            progress(f"packaging the {fmt.name.upper()}")
+            data = fmt.write(book, layout.page_map() if fmt.needs_page_map else None)
+        finished[path] = data
+        if watch is not None and not fmt.needs_print_pages:
+            write_atomically(path, data)
+            result.outputs.append(path)
+            progress(f"wrote {path}")
+        lap(fmt.name)
+    layout.document = None
+    result.laid_out, result.units = paginator.laid_out, len(paginator.units)
+    return finished
+
+
+def _with_pages(layout: PrintLayout, paginator: Paginator) -> PrintLayout:
+    """The layout with its WeasyPrint pages (laid out again if they were not kept)."""
+    return layout if layout.document is not None else paginator.paginate(need_pages=True)

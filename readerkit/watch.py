@@ -1,10 +1,10 @@
 """`build.py watch`: rebuild on every save, EPUB first then PDF, and keep going on errors.
 
-Each rebuild is an ordinary cached build (pipeline.build) with the EPUB written as soon as it
-is ready; the PDF follows from the same layout. The watcher keeps the laid-out pages of every
-layout unit in memory (a paginate.Memo), so after a note edit only the unit that holds the note
-is laid out again, for the PDF too. Content errors are printed as diagnostics and the last good
-outputs stay; the watcher waits for the next save.
+Each rebuild is an ordinary cached build (pipeline.build) with a pipeline.WatchSession: the
+EPUB is written as soon as it is ready; the PDF follows from the same layout. The session keeps
+the laid-out pages of every layout unit in memory (formats/print/paginate.Memo), so after a note
+edit only the unit that holds the note is laid out again, for the PDF too. Content errors are
+printed as diagnostics and the last good outputs stay; the watcher waits for the next save.
 """
 
 from __future__ import annotations
@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, TextIO
 
 from readerkit.diagnostics import BuildAborted
 
-if TYPE_CHECKING:  # paginate imports WeasyPrint: only the build itself loads it
-    from readerkit.formats.print.paginate import Memo
+if TYPE_CHECKING:  # the print edition imports WeasyPrint: only the build itself loads it
+    from readerkit.pipeline import WatchSession
 
 WATCHED_DIRS = ("book", "sources", "styles")
 WATCHED_FILES = ("bibliography.bib",)
@@ -43,9 +43,9 @@ def _relevant(root: Path) -> Callable[[object, str], bool]:
 
 def rebuild(root: Path, *, out_dir: Path | None, strict: bool, page_size: str | None,
             changed: Iterable[str] = (), stream: TextIO = sys.stdout,
-            memo: Memo | None = None) -> bool:
+            session: WatchSession | None = None) -> bool:
     """One rebuild, reported on stream; True when the outputs are current."""
-    from readerkit.pipeline import build
+    from readerkit.pipeline import WatchSession, build
 
     def say(text: str) -> None:
         print(text, file=stream, flush=True)
@@ -62,7 +62,7 @@ def rebuild(root: Path, *, out_dir: Path | None, strict: bool, page_size: str | 
 
     try:
         result = build(root, out_dir=out_dir, strict=strict, page_size=page_size,
-                       progress=progress, epub_first=True, layout_memo=memo)
+                       progress=progress, watch=session or WatchSession())
     except BuildAborted as aborted:
         for diagnostic in aborted.diagnostics.sorted():
             say(diagnostic.format())
@@ -98,13 +98,17 @@ def watch(root: Path, *, out_dir: Path | None = None, strict: bool = False,
 
     root = root.resolve()
     print(f"watching {root} (Ctrl-C to stop)", file=stream, flush=True)
-    memo: Memo = {}  # laid-out units, kept from one rebuild to the next
-    rebuild(root, out_dir=out_dir, strict=strict, page_size=page_size, stream=stream, memo=memo)
+    from readerkit.pipeline import WatchSession
+
+    session = WatchSession()  # laid-out units, kept from one rebuild to the next
+    rebuild(root, out_dir=out_dir, strict=strict, page_size=page_size, stream=stream,
+            session=session)
     try:
         for changes in watchfiles.watch(root, watch_filter=_relevant(root), stop_event=stop,
                                         debounce=300, step=50, raise_interrupt=False):
             rebuild(root, out_dir=out_dir, strict=strict, page_size=page_size,
-                    changed=[path for _change, path in changes], stream=stream, memo=memo)
+                    changed=[path for _change, path in changes], stream=stream,
+                    session=session)
     except KeyboardInterrupt:
         pass
     print("stopped watching", file=stream, flush=True)

@@ -47,11 +47,11 @@ class Built:
 
 def print_html(root: Path) -> str:
     """The HTML that WeasyPrint lays out for the reader at `root` (built in-process)."""
-    from readerkit.formats.print import pdf
+    from readerkit.formats.print.html import print_html as print_edition_html
     from readerkit.pipeline import assemble_book, load_checked
 
     project, diags = load_checked(root)
-    return pdf.print_html(assemble_book(project, diags))
+    return print_edition_html(assemble_book(project, diags))
 
 
 def run_build(*args: str) -> subprocess.CompletedProcess[str]:

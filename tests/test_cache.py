@@ -12,7 +12,7 @@ import pytest
 from conftest import MINI, copy_reader, run_build
 
 from readerkit import cache
-from readerkit.pipeline import build
+from readerkit.pipeline import Target, WatchSession, build
 
 LONG_NOTE = ("Snow counted the deaths house by house, and this note is long on purpose so that "
              "it pushes the text after it onto later pages. " * 200).strip()
@@ -42,7 +42,7 @@ def test_incremental_rebuild_equals_a_cold_build(reader: Path, tmp_path: Path) -
     pages_before = len(pypdf.PdfReader(reader / "dist" / "pump-reader.pdf").pages)
     _edit_note(reader, "Snow counted the deaths house by house [@snow1855, 39].",
                f"{LONG_NOTE} [@snow1855, 39].")
-    epub_only = build(reader, formats=("epub",), out_dir=tmp_path / "epub-only")
+    epub_only = build(reader, targets=[Target("epub")], out_dir=tmp_path / "epub-only")
     # Only the source holding the note is laid out again, although every later page moved:
     # the glossary and contents print new page numbers, so they are laid out again too.
     assert epub_only.laid_out[0] == "src-snow-letter"
@@ -61,19 +61,19 @@ def test_incremental_rebuild_equals_a_cold_build(reader: Path, tmp_path: Path) -
 
 
 def test_a_note_edit_with_the_same_pages_lays_out_one_unit(reader: Path, tmp_path: Path) -> None:
-    build(reader, formats=("epub",))
+    build(reader, targets=[Target("epub")])
     _edit_note(reader, "The date of the removal, 8 September 1854, is not given here.",
                "The date of the removal (8 September 1854) is not given here.")
-    again = build(reader, formats=("epub",))
+    again = build(reader, targets=[Target("epub")])
     assert again.laid_out == ["src-snow-letter"]
 
 
 def test_watch_memo_lays_out_only_the_changed_unit_for_the_pdf_too(reader: Path,
                                                                      tmp_path: Path) -> None:
-    memo: dict[str, object] = {}
-    build(reader, layout_memo=memo)
+    session = WatchSession()
+    build(reader, watch=session)
     _edit_note(reader, "The date of the removal", "The day of the removal")
-    again = build(reader, layout_memo=memo, epub_first=True)
+    again = build(reader, watch=session)
     assert again.laid_out == ["src-snow-letter"] and len(again.outputs) == 2
     cold_root = copy_reader(reader, tmp_path / "cold")
     build(cold_root, use_cache=False)
@@ -108,7 +108,7 @@ def test_print_style_change_invalidates_the_layout(reader: Path) -> None:
     original = css.read_text(encoding="utf-8")
     try:
         css.write_text(original + "\n.source p { font-size: 20pt; }\n", encoding="utf-8")
-        changed = build(reader, formats=("epub",), out_dir=reader.parent / "css-epub")
+        changed = build(reader, targets=[Target("epub")], out_dir=reader.parent / "css-epub")
         assert "src-pump-essay" in changed.laid_out and "unit" not in changed.cache_hits
         build(reader)
         cold_root = copy_reader(reader, reader.parent / "cold-css")

@@ -54,9 +54,9 @@ def body_start(texts: list[str]) -> int:
 
 
 def expected_labels(texts: list[str]) -> list[str]:
-    from readerkit.formats.print import pdf
+    from readerkit.formats.print import folios
 
-    return pdf.page_labels(len(texts), body_start(texts))
+    return folios.page_labels(len(texts), body_start(texts))
 
 
 def walk_outline(items: list[Any], depth: int = 0) -> list[tuple[int, str]]:
@@ -71,13 +71,13 @@ def walk_outline(items: list[Any], depth: int = 0) -> list[tuple[int, str]]:
 
 def in_process_layout(root: Path, page_size: str = "letter") -> Any:
     from readerkit.cache import Cache
-    from readerkit.formats.print import pdf
+    from readerkit.formats.print.html import print_html
     from readerkit.formats.print.paginate import Paginator
     from readerkit.pipeline import assemble_book, load_checked
 
     project, diags = load_checked(root)
     book = assemble_book(project, diags)
-    paginator = Paginator(project, pdf.print_html(book), page_size=page_size, print_shop=False,
+    paginator = Paginator(project, print_html(book), page_size=page_size, print_shop=False,
                           store=Cache(root / ".cache", enabled=False), style_digest="")
     return paginator.paginate(need_pages=True)
 
@@ -322,9 +322,9 @@ def test_print_shop_adds_bleed_and_crop_marks(mini_pdfs: dict[str, Path]) -> Non
 
 
 def test_mirrored_margins_put_the_gutter_inside(mini_root: Path) -> None:
-    from readerkit.formats.print import pdf
+    from readerkit.formats.print import pagecss
 
-    css = pdf.page_css("letter")
+    css = pagecss.page_css("letter")
     right = re.search(r"@page :right \{ margin: (\S+) (\S+) (\S+) (\S+);", css)
     left = re.search(r"@page :left \{ margin: (\S+) (\S+) (\S+) (\S+);", css)
     assert right and left
@@ -367,9 +367,9 @@ def test_every_font_is_embedded(mini: Built) -> None:
 
 
 def test_book_face_with_true_small_caps_when_installed(reader: Built) -> None:
-    from readerkit.formats.print import pdf
+    from readerkit.formats.print import pagecss
 
-    if not pdf.font_available(pdf.BOOK_FONT):
+    if not pagecss.font_available(pagecss.BOOK_FONT):
         pytest.skip("EB Garamond is not installed (make fonts)")
     names = {str(f.get("/BaseFont")) for f in _fonts(pypdf.PdfReader(reader.pdf))}
     assert any("EB-Garamond" in name for name in names), names

@@ -132,7 +132,8 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileBuild]:
     built in-process (PDF and EPUB) while recording what WeasyPrint tried to fetch."""
     import weasyprint
 
-    from readerkit.formats.print import pdf
+    from readerkit.formats.print import html
+    from readerkit.formats.print.fetcher import ProjectOnlyFetcher
 
     base = tmp_path_factory.mktemp("hostile")
     root = copy_reader(MINI, base / "reader")
@@ -155,7 +156,7 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileBuild]:
     css.write_text(HOSTILE_CSS + css.read_text(encoding="utf-8"), encoding="utf-8")
     asked: list[str] = []
     fetched: list[str] = []
-    guarded = pdf.ProjectOnlyFetcher.fetch
+    guarded = ProjectOnlyFetcher.fetch
     underlying = weasyprint.URLFetcher.fetch
 
     def recording_guard(self: Any, url: str, headers: Any = None) -> Any:
@@ -167,16 +168,16 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileBuild]:
         return underlying(self, url, headers)
 
     captured: dict[str, str] = {}
-    print_html = pdf.print_html
+    print_html = html.print_html
 
     def capture_html(*args: Any, **kwargs: Any) -> str:
         captured["html"] = print_html(*args, **kwargs)
         return captured["html"]
 
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(pdf.ProjectOnlyFetcher, "fetch", recording_guard)
+        patch.setattr(ProjectOnlyFetcher, "fetch", recording_guard)
         patch.setattr(weasyprint.URLFetcher, "fetch", recording_fetch)
-        patch.setattr(pdf, "print_html", capture_html)
+        patch.setattr(html, "print_html", capture_html)
         out = base / "out"
         result = build(root, out_dir=out, use_cache=False)
     assert sorted(p.name for p in result.outputs) == ["pump-reader.epub", "pump-reader.pdf"]
@@ -261,7 +262,7 @@ def test_weasyprint_fetches_nothing_outside_the_project(hostile: HostileBuild) -
 
 
 def test_project_only_fetcher_refuses_network_and_files_outside(tmp_path: Path) -> None:
-    from readerkit.formats.print.pdf import ProjectOnlyFetcher
+    from readerkit.formats.print.fetcher import ProjectOnlyFetcher
 
     root = tmp_path / "reader"
     (root / "styles").mkdir(parents=True)

@@ -1,8 +1,9 @@
 """The EPUB 3 edition: one XHTML file per source, pop-up footnotes, nav, packaged as a zip.
 
-Pages are rendered with the reader's Jinja templates (styles/templates/epub/), parsed, given
-cross-file links, and serialised as XHTML. The zip is written with fixed timestamps and order,
-so the same content always gives the same bytes.
+Pages are the shared XHTML pages of formats/xhtml.py; this module adds the EPUB's own parts:
+the reading order, the nav document with the print edition's page list (formats/page_markers.py,
+from the print page map), the package document (OPF) with accessibility metadata, and the zip,
+written with fixed timestamps and order, so the same content always gives the same bytes.
 """
 
 from __future__ import annotations
@@ -14,18 +15,17 @@ import time
 import zipfile
 from dataclasses import dataclass, field
 from html import escape
+from typing import ClassVar
 
 from lxml import etree
 from lxml import html as lxml_html
 
-from readerkit.document import BookDoc, NoteDoc
-from readerkit.formats import notes
-from readerkit.formats.print import pagestarts as pagebreaks
-from readerkit.formats.print.pdf import PrintLayout
-from readerkit.formats.templating import environment
+from readerkit.document import BookDoc
+from readerkit.formats import page_markers, templating, xhtml
+from readerkit.formats.base import PageMap
+from readerkit.formats.xhtml import Page
+from readerkit.render import timeline_chart
 
-XHTML_NS = "http://www.w3.org/1999/xhtml"
-EPUB_NS = "http://www.idpf.org/2007/ops"
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 <container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
@@ -37,38 +37,10 @@ CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 
 
 @dataclass
-class Page:
-    id: str  # manifest id
-    href: str  # file name inside EPUB/
-    template: str
-    title: str
-    context: dict[str, object] = field(default_factory=dict)
-    properties: str = ""
-    tree: etree._Element | None = None
-
-
-@dataclass
 class TocEntry:
     label: str
     href: str
     children: list[TocEntry] = field(default_factory=list)
-
-
-def note_asides(note_list: list[NoteDoc]) -> str:
-    if not note_list:
-        return ""
-    items = []
-    for note in note_list:
-        label = "" if note.kind == "source" else f'<span class="note-label">{note.label}.</span> '
-        audience = " note-instructor" if note.audience == "instructor" else ""
-        body = note.html or "<p></p>"
-        back = (f'<a class="note-back" href="#ref-{note.id}" role="doc-backlink" '
-                f'aria-label="Back to note call {note.number}">{note.number}.</a> ')
-        body = body.replace("<p>", "<p>" + back + label, 1) if body.startswith("<p>") else (
-            f"<p>{back}{label}</p>{body}")
-        items.append(f'<aside epub:type="footnote" role="doc-footnote" id="{note.id}" '
-                     f'class="footnote note-{note.kind}{audience}">{body}</aside>')
-    return '<hr class="notes-rule"/>' + "".join(items)
 
 
 def _pages(book: BookDoc) -> list[Page]:
@@ -129,30 +101,6 @@ def _landmarks(book: BookDoc, pages: list[Page]) -> list[dict[str, str]]:
     return marks
 
 
-def _link_across_files(pages: list[Page]) -> None:
-    """Rewrite '#id' links to 'file.xhtml#id' where the id lives in another file."""
-    home: dict[str, str] = {}
-    for page in pages:
-        assert page.tree is not None
-        for element in page.tree.iter():
-            if isinstance(element.tag, str) and element.get("id"):
-                home.setdefault(element.get("id"), page.href)
-    for page in pages:
-        assert page.tree is not None
-        for link in page.tree.iter("a"):
-            href = link.get("href", "")
-            if href.startswith("#") and home.get(href[1:], page.href) != page.href:
-                link.set("href", f"{home[href[1:]]}{href}")
-
-
-def _serialise(tree: etree._Element) -> bytes:
-    body = etree.tostring(tree, method="xml", encoding="unicode")
-    body = body.replace("<html ", f'<html xmlns="{XHTML_NS}" xmlns:epub="{EPUB_NS}" ', 1)
-    text = f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n{body}\n'
-    etree.fromstring(text.encode())  # fail loudly here rather than in a reading system
-    return text.encode()
-
-
 def modified_timestamp() -> str:
     """dcterms:modified from SOURCE_DATE_EPOCH when set, so builds are reproducible."""
     epoch = int(os.environ.get("SOURCE_DATE_EPOCH", "0") or 0)
@@ -160,18 +108,13 @@ def modified_timestamp() -> str:
 
 
 CONFORMS_TO = "EPUB Accessibility 1.1 - WCAG 2.2 Level AA"
-PAGE_SIZE_NAMES = {(816.0, 1056.0): "US Letter", (793.7, 1122.5): "A4", (576.0, 864.0): "6 × 9 in"}
 
 
-def print_edition(book: BookDoc, layout: PrintLayout) -> str:
+def print_edition(book: BookDoc, pages: PageMap) -> str:
     """Names the print edition whose page numbers the EPUB carries (for pageBreakSource)."""
-    size = layout.page_starts[0].size if layout.page_starts else (0.0, 0.0)
-    name = next((label for (w, h), label in PAGE_SIZE_NAMES.items()
-                 if abs(size[0] - w) < 1 and abs(size[1] - h) < 1),
-                f"{size[0] / 96:.2f} × {size[1] / 96:.2f} in")
     meta = book.project.book
     edition = f", {meta.edition}" if meta.edition else ""
-    return f"{meta.identifier} ({meta.title}{edition}, print edition, PDF, {name})"
+    return f"{meta.identifier} ({meta.title}{edition}, print edition, PDF, {pages.paper})"
 
 
 def accessibility_metadata(book: BookDoc, *, figure: bool = False,
@@ -202,11 +145,6 @@ def accessibility_metadata(book: BookDoc, *, figure: bool = False,
     if page_source:
         lines.append(f'<meta property="pageBreakSource">{escape(page_source)}</meta>')
     return lines
-
-
-def folios(layout: PrintLayout) -> list[str]:
-    """The printed folio of every page, as the print layout numbers them (one rule, in pdf.py)."""
-    return list(layout.page_labels)
 
 
 def cover_svg(book: BookDoc) -> str:
@@ -245,10 +183,6 @@ def timeline_image(book: BookDoc) -> dict[str, str] | None:
     """The print edition's timeline chart as an SVG file, with alt text, when available."""
     if not book.timeline:
         return None
-    try:
-        from readerkit.render import timeline_chart
-    except ImportError:
-        return None
     chart = timeline_chart.chart_for(book.project.timeline)
     if chart is None:
         return None
@@ -257,21 +191,20 @@ def timeline_image(book: BookDoc) -> dict[str, str] | None:
         svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + svg
     alt = (f"Chart: {chart.title}. One column per day, a dot for each event, and the "
            f"{chart.series} level as a step line. Every event is listed in the timeline below.")
-    caption = ("Each dot is one event of the timeline below, on its day; the line shows the "
-               f"{chart.series} level in force from the day it changed.")  # as in print
-    return {"href": "images/timeline.svg", "alt": alt, "caption": caption, "svg": svg}
+    return {"href": "images/timeline.svg", "alt": alt, "caption": chart.caption, "svg": svg}
 
 
-def package(book: BookDoc, layout: PrintLayout) -> bytes:
+def package(book: BookDoc, print_pages: PageMap | None) -> bytes:
+    """The EPUB file; with the print page map, it carries the print edition's page numbers."""
     project = book.project
-    env = environment(project.styles_dir)
+    env = templating.environment(project.styles_dir)
     pages = _pages(book)
     figure = timeline_image(book)
     shared = {
         "book": book,
         "meta": project.book,
-        "notes_for_epub": notes.for_epub,
-        "note_asides": note_asides,
+        "notes_for_epub": xhtml.for_xhtml,
+        "note_asides": xhtml.note_asides,
         "toc": _toc(book),
         "landmarks": _landmarks(book, pages),
         "page_list": [],
@@ -288,15 +221,16 @@ def package(book: BookDoc, layout: PrintLayout) -> bytes:
         page.tree = render(page)
     # The print edition's page breaks, then the page list in the nav document.
     trees = {page.href: page.tree for page in pages if page.id != "cover" and page.tree is not None}
-    page_list = pagebreaks.insert_markers(trees, layout.page_starts, folios(layout))
+    page_list = page_markers.insert_markers(trees, print_pages.page_starts,
+                                            print_pages.page_labels) if print_pages else []
     if page_list:
         nav = next(page for page in pages if page.id == "nav")
         fresh = render(nav, page_list=[{"label": label, "href": href}
                                        for label, href in page_list])
         assert nav.tree is not None
         nav.tree.find("body").append(fresh.xpath('//nav[@id="page-list"]')[0])
-    _link_across_files(pages)
-    files: dict[str, bytes] = {page.href: _serialise(page.tree) for page in pages}
+    xhtml.link_across_files(pages)
+    files: dict[str, bytes] = {page.href: xhtml.serialise(page.tree) for page in pages}
     files["css/epub.css"] = (project.styles_dir / "epub.css").read_bytes()
     files["images/cover.svg"] = cover_svg(book).encode()
     manifest = [
@@ -317,7 +251,8 @@ def package(book: BookDoc, layout: PrintLayout) -> bytes:
         modified=modified_timestamp(),
         accessibility=accessibility_metadata(
             book, figure=figure is not None,
-            page_source=print_edition(book, layout) if page_list else ""),
+            page_source=print_edition(book, print_pages)
+            if print_pages and page_list else ""),
         manifest=manifest,
         spine=[{"id": page.id, "linear": True} for page in pages],
     )
@@ -341,4 +276,17 @@ def _zip(files: dict[str, bytes]) -> bytes:
     return buffer.getvalue()
 
 
+class Epub:
+    """The EPUB 3 edition (formats/registry.py: "epub")."""
 
+    name: ClassVar[str] = "epub"
+    suffix: ClassVar[str] = ".epub"
+    needs_page_map: ClassVar[bool] = True  # its page list gives the print edition's pages
+    own_styles: ClassVar[tuple[str, ...]] = ("epub.css", "templates/epub/")
+    needs_print_pages: ClassVar[bool] = False
+
+    def write(self, book: BookDoc, pages: PageMap | None) -> bytes:
+        return package(book, pages)
+
+
+FORMAT = Epub

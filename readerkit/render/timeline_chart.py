@@ -46,6 +46,12 @@ class Chart:
     first: date
     last: date
 
+    @property
+    def caption(self) -> str:
+        """The caption under the chart, in every format."""
+        return ("Each dot is one event of the timeline below, on its day; the line shows the "
+                f"{self.series} level in force from the day it changed.")
+
 
 def _day(text: str) -> date | None:
     match = DAY.match(text)

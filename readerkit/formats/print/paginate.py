@@ -1,4 +1,4 @@
-"""The print layout: each layout unit (units.py) laid out by WeasyPrint, the pages stitched.
+"""The print layout: each layout unit (formats/print/units.py) laid out by WeasyPrint, stitched.
 
 Why units: a rebuild after a note edit lays out again only the unit whose HTML changed. What
 the EPUB needs of a unit's layout (its page count, the page of every id, where each page's
@@ -26,8 +26,9 @@ import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
 from readerkit.cache import Cache, key
-from readerkit.formats.print import pagestarts as pagebreaks
-from readerkit.formats.print import pdf, units
+from readerkit.formats.base import PageMap, PageStart
+from readerkit.formats.print import folios, pagecss, pagestarts, units
+from readerkit.formats.print.fetcher import ProjectOnlyFetcher
 from readerkit.model import Project
 
 MAX_PASSES = 5  # page references settle in one or two passes; this bounds a pathological book
@@ -40,7 +41,7 @@ class UnitLayout:
 
     pages: int
     anchors: dict[str, int]  # id -> page within the unit (0-based)
-    starts: list[pagebreaks.PageStart]  # page indices within the unit
+    starts: list[PageStart]  # page indices within the unit
 
 
 @dataclass
@@ -48,6 +49,19 @@ class LaidOut:
     layout: UnitLayout
     pages: list[Any] = field(default_factory=list)  # WeasyPrint pages (in memory only)
     document: Any = None  # the WeasyPrint document they belong to (keeps fonts alive)
+
+
+@dataclass
+class PrintLayout(PageMap):
+    """The page map, and while the PDF is still unwritten the laid-out WeasyPrint document
+    (only formats/print/pdf.py reads it; every other format gets `page_map()`)."""
+
+    document: Any = None
+
+    def page_map(self) -> PageMap:
+        """The plain page map (picklable: no WeasyPrint objects)."""
+        return PageMap(self.pages, self.anchor_pages, self.page_labels, self.page_starts,
+                       self.paper)
 
 
 Memo = dict[str, LaidOut]  # unit key (+ first folio) -> its layout, kept across watch rebuilds
@@ -64,13 +78,13 @@ class Paginator:
         self.used: set[str] = set()
         self.laid_out: list[str] = []  # units laid out afresh by this paginator, in order
         self.progress = progress
-        self.fetcher = pdf.ProjectOnlyFetcher(self.root)
+        self.fetcher = ProjectOnlyFetcher(self.root)
         self.css = [weasyprint.CSS(filename=str(project.styles_dir / "print.css"),
                                    url_fetcher=self.fetcher),
-                    weasyprint.CSS(string=pdf.page_css(page_size, print_shop=print_shop))]
-        fallback = not pdf.font_available(pdf.BOOK_FONT)
+                    weasyprint.CSS(string=pagecss.page_css(page_size, print_shop=print_shop))]
+        fallback = not pagecss.font_available(pagecss.BOOK_FONT)
         if fallback:
-            self.css.append(weasyprint.CSS(string=pdf.NO_SMALL_CAPS_CSS))
+            self.css.append(weasyprint.CSS(string=pagecss.NO_SMALL_CAPS_CSS))
         self.font_config = FontConfiguration()
         # Everything besides a unit's HTML that shapes its layout.
         self.style_key = key("unit-style", page_size, str(print_shop), str(fallback),
@@ -91,7 +105,7 @@ class Paginator:
             for anchor in page.anchors:
                 anchors.setdefault(anchor, index)
         anchors.pop(units.END_MARK_ID, None)
-        layout = UnitLayout(len(pages), anchors, pagebreaks.page_starts(pages))
+        layout = UnitLayout(len(pages), anchors, pagestarts.page_starts(pages))
         return LaidOut(layout, pages, document)
 
     def _unit(self, unit: units.Unit, html: str, first_folio: int, need_pages: bool) -> LaidOut:
@@ -126,14 +140,14 @@ class Paginator:
             start = counted[unit.in_body]
             laid = self._unit(unit, unit.html(known), start + 1, need_pages)
             for anchor, page in laid.layout.anchors.items():
-                known[anchor] = pdf.folio(start + page, unit.in_body)
+                known[anchor] = folios.folio(start + page, unit.in_body)
             counted[unit.in_body] += laid.layout.pages
             done[unit.index] = laid
         settled = all(known.get(ref, units.PLACEHOLDER) == value
                       for refs in printed.values() for ref, value in refs.items())
         return done, known, settled
 
-    def paginate(self, *, need_pages: bool) -> pdf.PrintLayout:
+    def paginate(self, *, need_pages: bool) -> PrintLayout:
         """The book's layout; with need_pages, also the stitched WeasyPrint document."""
         guess_key = key("folios", self.style_key)
         previous = self.store.get_object("folios", guess_key)
@@ -148,9 +162,9 @@ class Paginator:
             del self.memo[stale]
         return self._stitch([done[unit.index] for unit in self.units], need_pages)
 
-    def _stitch(self, laid: list[LaidOut], need_pages: bool) -> pdf.PrintLayout:
+    def _stitch(self, laid: list[LaidOut], need_pages: bool) -> PrintLayout:
         anchor_pages: dict[str, int] = {}
-        starts: list[pagebreaks.PageStart] = []
+        starts: list[PageStart] = []
         offset = 0
         body_start: int | None = None
         for unit, part in zip(self.units, laid, strict=True):
@@ -160,9 +174,10 @@ class Paginator:
                 anchor_pages.setdefault(anchor, offset + page)
             starts += [replace(start, index=offset + start.index) for start in part.layout.starts]
             offset += part.layout.pages
-        result = pdf.PrintLayout(pdf=b"", pages=offset, anchor_pages=anchor_pages,
-                                 page_labels=pdf.page_labels(offset, body_start),
-                                 page_starts=starts)
+        size = starts[0].size if starts else (0.0, 0.0)
+        result = PrintLayout(pages=offset, anchor_pages=anchor_pages,
+                             page_labels=folios.page_labels(offset, body_start),
+                             page_starts=starts, paper=pagecss.paper_name(size))
         if need_pages:
             all_pages = [page for part in laid for page in part.pages]
             # Pages of several documents make one: WeasyPrint's documented way to combine.

@@ -1,0 +1,125 @@
+"""XHTML pages shared by the EPUB (and any format made of linked XHTML files).
+
+Each page is rendered with the reader's Jinja templates (styles/templates/epub/), parsed into an
+lxml tree, given cross-file links and serialised as XHTML. Notes: a linked number at the call
+(`for_xhtml`) and the note itself in an <aside> after the text (`note_asides`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from lxml import etree
+from lxml import html as lxml_html
+from lxml.etree import _Element
+
+from readerkit import anchors
+from readerkit.document import NoteDoc
+from readerkit.formats.base import replace_note_calls
+from readerkit.htmltools import parse_fragment
+
+XHTML_NS = "http://www.w3.org/1999/xhtml"
+EPUB_NS = "http://www.idpf.org/2007/ops"
+
+
+@dataclass
+class Page:
+    id: str  # manifest id
+    href: str  # file name
+    template: str
+    title: str
+    context: dict[str, object] = field(default_factory=dict)
+    properties: str = ""
+    tree: etree._Element | None = None
+
+
+def _epub_element(markup: str) -> _Element:
+    """An element from literal markup: parsed, so that epub:type stays a plain attribute name
+    like the templates' own (serialise() declares the epub prefix on <html>)."""
+    element: _Element = lxml_html.fragment_fromstring(markup)
+    return element
+
+
+def note_call(note: NoteDoc) -> _Element:
+    call = _epub_element(f'<a epub:type="noteref" role="doc-noteref" '
+                         f'class="noteref note-{note.kind}"></a>')
+    call.set("id", anchors.note_call(note.id))
+    call.set("href", f"#{note.id}")
+    call.text = str(note.number)
+    return call
+
+
+def for_xhtml(markup: str, notes: list[NoteDoc]) -> str:
+    """The markup with every note call as a linked note number."""
+    by_id = {note.id: note for note in notes}
+    return replace_note_calls(markup, lambda note_id: note_call(by_id[note_id]))
+
+
+def _aside(note: NoteDoc) -> _Element:
+    audience = " note-instructor" if note.audience == "instructor" else ""
+    aside = _epub_element('<aside epub:type="footnote" role="doc-footnote"></aside>')
+    aside.set("id", note.id)
+    aside.set("class", f"footnote note-{note.kind}{audience}")
+    body = parse_fragment(note.html)
+    aside.text = body.text
+    aside.extend(list(body))
+    first = aside[0] if len(aside) else None
+    if first is None or aside.text or first.tag != "p" or first.attrib:
+        first = lxml_html.Element("p")  # the note does not open with a plain paragraph
+        aside.insert(0, first)
+        first.tail, aside.text = aside.text, None
+    back = lxml_html.Element("a", {"class": "note-back", "href": f"#{anchors.note_call(note.id)}",
+                                   "role": "doc-backlink",
+                                   "aria-label": f"Back to note call {note.number}"})
+    back.text = f"{note.number}."
+    opening = [back]
+    if note.kind != "source":
+        label = lxml_html.Element("span", {"class": "note-label"})
+        label.text = f"{note.label}."
+        opening.append(label)
+    for element in opening:
+        element.tail = " "
+    opening[-1].tail = " " + (first.text or "")
+    first.text = None
+    for index, element in enumerate(opening):
+        first.insert(index, element)
+    return aside
+
+
+def note_asides(note_list: list[NoteDoc]) -> str:
+    """The notes of one page as footnote asides, after a rule."""
+    if not note_list:
+        return ""
+    items = [etree.tostring(_aside(note), encoding="unicode", method="html")
+             for note in note_list]
+    return '<hr class="notes-rule"/>' + "".join(items)
+
+
+def link_across_files(pages: list[Page]) -> None:
+    """Rewrite '#id' links to 'file.xhtml#id' where the id lives in another file."""
+    home: dict[str, str] = {}
+    for page in pages:
+        assert page.tree is not None
+        for element in page.tree.iter():
+            if isinstance(element.tag, str) and element.get("id"):
+                home.setdefault(element.get("id"), page.href)
+    for page in pages:
+        assert page.tree is not None
+        for link in page.tree.iter("a"):
+            href = link.get("href", "")
+            if href.startswith("#") and home.get(href[1:], page.href) != page.href:
+                link.set("href", f"{home[href[1:]]}{href}")
+
+
+def serialise(tree: etree._Element) -> bytes:
+    """The page as an XHTML file, declaring the XHTML and epub namespaces on <html>."""
+    attributes = dict(tree.attrib)
+    tree.attrib.clear()
+    tree.set("xmlns", XHTML_NS)
+    tree.set("xmlns:epub", EPUB_NS)
+    for name, value in attributes.items():
+        tree.set(name, value)
+    body = etree.tostring(tree, method="xml", encoding="unicode")
+    text = f'<?xml version="1.0" encoding="UTF-8"?>\n<!DOCTYPE html>\n{body}\n'
+    etree.fromstring(text.encode())  # fail loudly here rather than in a reading system
+    return text.encode()
