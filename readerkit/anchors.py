@@ -8,60 +8,37 @@ here once. Ids chosen by editors (source and annotation file names) follow ID_PA
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 ID_PATTERN = re.compile(r"^[a-z0-9][a-z0-9-]*$")  # a source's or an annotation's own id
-ANNOTATION_PREFIX = "ann-"
-SOURCE_PREFIX = "src-"
-PART_PREFIX = "part-"
 
 
-def source(source_id: str) -> str:
-    """A source's section (print) and file (EPUB: src-ID.xhtml)."""
-    return f"{SOURCE_PREFIX}{source_id}"
+@dataclass(frozen=True)
+class IdFormat:
+    """One kind of id: `format(*parts)` fills the template's fields in order."""
+
+    template: str
+
+    def __call__(self, *parts: object) -> str:
+        return self.template.format(*parts)
+
+    @property
+    def prefix(self) -> str:
+        return self.template.split("{", 1)[0]
 
 
-def part(number: int) -> str:
-    return f"{PART_PREFIX}{number}"
-
-
-def glossary_entry(slug: str) -> str:
-    return f"gloss-{slug}"
-
-
-def timeline_event(number: int) -> str:
-    return f"tl-{number}"
-
-
-def annotation(annotation_id: str) -> str:
-    """An annotation's note (its call's data-note, the note's own id)."""
-    return f"{ANNOTATION_PREFIX}{annotation_id}"
-
-
-def note_call(note_id: str) -> str:
-    """The call of a note, which the note links back to."""
-    return f"ref-{note_id}"
-
-
-def paragraph(source_id: str, number: int) -> str:
-    """The n-th numbered paragraph of a source (p-SOURCE-N), cited by annotations."""
-    return f"p-{source_id}-{number}"
-
-
-def glossary_use(source_id: str, slug: str) -> str:
-    """The first use of a glossary term in a source, linked from the glossary."""
-    return f"use-{source_id}-{slug}"
-
-
-def page_break(label: str) -> str:
-    """The EPUB's marker of the print edition's page with this folio."""
-    return f"page-{label}"
+source = IdFormat("src-{}")  # a source's section (print) and file (EPUB: src-ID.xhtml)
+part = IdFormat("part-{}")  # a part opener, by number
+glossary_entry = IdFormat("gloss-{}")  # by the term's slug
+timeline_event = IdFormat("tl-{}")  # by the event's number
+annotation = IdFormat("ann-{}")  # an annotation's note (its call's data-note, the note's id)
+note_call = IdFormat("ref-{}")  # the call of a note (by the note's id), linked back to
+paragraph = IdFormat("p-{}-{}")  # a source's n-th numbered paragraph, cited by annotations
+glossary_use = IdFormat("use-{}-{}")  # the first use of a term (slug) in a source
+page_break = IdFormat("page-{}")  # the EPUB's marker of the print page with this folio
+footnote_prefix = IdFormat("fn-{}-")  # Pandoc's own footnote ids in one fragment
 
 
 def bibliography_entry(key: str) -> str:
     """A BibTeX key as an id: characters other than letters, digits, '-' and '_' become '-'."""
     return "bib-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in key)
-
-
-def footnote_prefix(origin: str) -> str:
-    """Prefix of Pandoc's own footnote ids in one fragment (fn-introduction-, fn-SOURCE-…)."""
-    return f"fn-{origin}-"

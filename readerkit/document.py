@@ -3,15 +3,14 @@
 render/assemble.py builds a BookDoc from the loaded project (readerkit.model) and Pandoc's
 HTML. Its HTML is format-neutral: every note call is a placeholder
 <a class="noteref" data-note="ID" data-number="N">, which each format turns into its own notes
-(formats/print/html.py: footnotes floated to the foot of the page; formats/xhtml.py: a linked
-number and an <aside>).
+(formats/print/notes.py: footnotes floated to the foot of the page; formats/xhtml.py: a linked
+number and an <aside>). Every id is one of readerkit.anchors, chosen by render/assemble.py.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from readerkit import anchors
 from readerkit.model import GlossaryEntry, Project, Source, TimelineEvent
 
 KIND_LABELS = {
@@ -26,6 +25,8 @@ KIND_LABELS = {
 
 @dataclass
 class NoteDoc:
+    """A note: an annotation's or a source's own footnote, numbered in reading order."""
+
     id: str
     number: int
     kind: str
@@ -39,17 +40,17 @@ class NoteDoc:
 
 @dataclass
 class SourceDoc:
+    """A source as the book prints it: its HTML with paragraph ids, note calls and glossary
+    links, its notes and its citation."""
+
     source: Source
     part_number: int
     html: str
     notes: list[NoteDoc]
     citation_html: str
     paragraphs: int
+    anchor: str  # its id (readerkit.anchors.source)
     glossary_uses: dict[str, str] = field(default_factory=dict)  # term slug -> element id
-
-    @property
-    def anchor(self) -> str:
-        return anchors.source(self.source.id)
 
 
 @dataclass
@@ -62,38 +63,35 @@ class Prose:
 
 @dataclass
 class PartDoc:
+    """A part: its opener's title and introduction, and its sources."""
+
     number: int
     title: str
     intro: Prose
     sources: list[SourceDoc]
-
-    @property
-    def anchor(self) -> str:
-        return anchors.part(self.number)
+    anchor: str  # its id (readerkit.anchors.part)
 
 
 @dataclass
 class GlossaryDoc:
+    """A glossary entry with its definition, cross-references and the uses it links to."""
+
     entry: GlossaryEntry
     definition_html: str
     see: list[tuple[str, str]]  # (term, slug)
     uses: list[tuple[SourceDoc, str]]  # (source, id of the linked use)
-
-    @property
-    def anchor(self) -> str:
-        return anchors.glossary_entry(self.entry.slug)
+    anchor: str  # its id (readerkit.anchors.glossary_entry)
 
 
 @dataclass
 class TimelineDoc:
+    """A timeline event with its note and the sources it points to."""
+
     event: TimelineEvent
     event_html: str
     note_html: str
     sources: list[tuple[str, str]]  # (label, target id)
-
-    @property
-    def anchor(self) -> str:
-        return anchors.timeline_event(self.event.number)
+    anchor: str  # its id (readerkit.anchors.timeline_event)
 
     @property
     def display_date(self) -> str:
@@ -102,6 +100,8 @@ class TimelineDoc:
 
 @dataclass
 class BookDoc:
+    """The whole book, in reading order, for every format."""
+
     project: Project
     introduction: Prose
     parts: list[PartDoc]

@@ -63,6 +63,7 @@ def _source_doc(
         notes=notes,
         citation_html=rendered.bibliography.get(source.cite, ""),
         paragraphs=paragraphs,
+        anchor=anchors.source(source.id),
         glossary_uses={use.slug: use.element_id for use in uses},
     )
 
@@ -76,7 +77,7 @@ def assemble(project: Project, rendered: pandoc.Rendered, diags: Diagnostics) ->
             if sid in project.sources
         ]
         intro = _prose(rendered.html.get(f"part:{number}", ""), rendered, project)
-        parts.append(PartDoc(number, part.title, intro, docs))
+        parts.append(PartDoc(number, part.title, intro, docs, anchors.part(number)))
     all_docs = [doc for part in parts for doc in part.sources]
     slugs = {entry.term.lower(): entry.slug for entry in project.glossary}
     glossary = [
@@ -89,6 +90,7 @@ def assemble(project: Project, rendered: pandoc.Rendered, diags: Diagnostics) ->
                 for doc in all_docs
                 if entry.slug in doc.glossary_uses
             ],
+            anchor=anchors.glossary_entry(entry.slug),
         )
         for entry in sorted(project.glossary, key=lambda e: e.term.lower())
     ]
@@ -106,6 +108,7 @@ def assemble(project: Project, rendered: pandoc.Rendered, diags: Diagnostics) ->
                 event_html=unwrap_paragraph(rendered.html.get(f"tl:{event.number}", "")),
                 note_html=rendered.html.get(f"tlnote:{event.number}", ""),
                 sources=refs,
+                anchor=anchors.timeline_event(event.number),
             )
         )
     return BookDoc(
