@@ -15,6 +15,7 @@ from readerkit.render.anchoring import (
     fold,
     fold_text,
 )
+from readerkit.textnorm import INVISIBLES, ONE_TO_ONE, normalise_for_comparison
 
 TEXT = "He said \u201cwe are ready for this.\u201d Then\u2014quietly\u2014he left. We are ready."
 
@@ -29,10 +30,19 @@ TEXT = "He said \u201cwe are ready for this.\u201d Then\u2014quietly\u2014he lef
         ("wait\u2026", "wait..."),
         ("  many \n\t spaces  ", "many spaces"),
         ("soft\u00adhyphen", "softhyphen"),
+        ("\ufb05ory, \ufb06one", "story, stone"),  # long s + t, s + t: as NFKC has them
+        ("\u201bword\u201f", "'word\""),  # reversed quotation marks
     ],
 )
 def test_fold(raw: str, folded: str) -> None:
     assert fold_text(raw) == folded
+
+
+@pytest.mark.parametrize("char", sorted({*ONE_TO_ONE, *INVISIBLES, *EXPANSIONS}))
+def test_anchoring_folds_as_the_verbatim_check_does(char: str) -> None:
+    """One folding table: anchoring and the verbatim checks treat every folded character alike."""
+    text = f"a{char}b"
+    assert fold_text(text) == normalise_for_comparison(text)
 
 
 @pytest.mark.parametrize(

@@ -6,18 +6,20 @@ from pathlib import Path
 
 import pytest
 
-from readerkit.tools.clean_rules import split_sentences
+from readerkit.sentences import split_sentences
+from readerkit.textnorm import (
+    expand_ligatures,
+    fix_mojibake,
+    normalise_for_comparison,
+    normalise_typography,
+    remove_invisibles,
+)
 from readerkit.tools.clean_source import (
     Change,
     clean_capture,
     dedupe_key,
-    expand_ligatures,
-    fix_mojibake,
     format_report,
-    normalise_for_comparison,
-    normalise_typography,
     normalise_whitespace,
-    remove_invisibles,
 )
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -13,8 +13,8 @@ from collections import Counter
 from dataclasses import dataclass
 from difflib import SequenceMatcher
 
-from readerkit.tools.clean_rules import split_sentences
-from readerkit.tools.clean_source import normalise_for_comparison
+from readerkit.sentences import split_sentences
+from readerkit.textnorm import normalise_for_comparison
 
 
 @dataclass(frozen=True)

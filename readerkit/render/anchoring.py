@@ -1,7 +1,8 @@
 """Find an annotation's quote in a source's text (the W3C TextQuoteSelector idea).
 
 Matching ignores what editors cannot see or type reliably: curly versus straight quotes,
-dash kinds, ligatures and runs of white space. Positions are reported in the original text.
+dash kinds, ligatures (the folding table of readerkit.textnorm) and runs of white space.
+Positions are reported in the original text.
 """
 
 from __future__ import annotations
@@ -11,17 +12,13 @@ import heapq
 import re
 from dataclasses import dataclass
 
-FOLD = str.maketrans(
-    {
-        "\u2018": "'", "\u2019": "'", "\u201a": "'", "\u2032": "'",
-        "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"',
-        "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-",
-        "\u2015": "-", "\u2212": "-",
-        "\u00ad": "", "\u200b": "", "\u200c": "", "\u200d": "", "\u2060": "", "\ufeff": "",
-    }
-)
-EXPANSIONS = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
-              "\u2026": "..."}
+from readerkit import textnorm
+from readerkit.textnorm import INVISIBLES, ONE_TO_ONE
+
+# The one folding table (readerkit.textnorm): one character for one, invisibles dropped...
+FOLD = str.maketrans({**ONE_TO_ONE, **dict.fromkeys(INVISIBLES, "")})
+# ... and ligatures and the ellipsis spelled out (positions then map several to one).
+EXPANSIONS = textnorm.EXPANSIONS
 
 
 @dataclass(frozen=True)

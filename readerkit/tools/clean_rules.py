@@ -9,59 +9,8 @@ from __future__ import annotations
 
 import re
 
-LIGATURES: dict[str, str | int | None] = {
-    "\ufb00": "ff",
-    "\ufb01": "fi",
-    "\ufb02": "fl",
-    "\ufb03": "ffi",
-    "\ufb04": "ffl",
-    "\ufb05": "st",  # long s + t
-    "\ufb06": "st",
-}
-
-# Invisible characters that only ever get in the way of a quotation check.
-INVISIBLES = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 # Space-like characters that should be a plain space.
 SPACE_LIKE = "\u00a0\u2007\u202f\u2009\u200a\u3000\t"
-
-# --- mojibake --------------------------------------------------------------------------------
-# UTF-8 bytes that were decoded as cp1252 (or latin-1, for the five bytes cp1252 leaves
-# undefined). Building the byte <-> char table once lets us re-encode exact runs.
-
-
-def _build_cp1252_table() -> dict[str, int]:
-    table: dict[str, int] = {}
-    for b in range(256):
-        try:
-            ch = bytes([b]).decode("cp1252")
-        except UnicodeDecodeError:
-            ch = chr(b)  # latin-1 reading of an undefined cp1252 byte
-        table[ch] = b
-    for b in range(0x80, 0xA0):  # also accept the latin-1 (C1 control) reading
-        table.setdefault(chr(b), b)
-    return table
-
-
-CP1252_BYTE: dict[str, int] = _build_cp1252_table()
-
-
-def _char_class(byte_lo: int, byte_hi: int) -> str:
-    chars = sorted({ch for ch, b in CP1252_BYTE.items() if byte_lo <= b <= byte_hi})
-    return "[" + "".join(re.escape(c) for c in chars) + "]"
-
-
-_CONT = _char_class(0x80, 0xBF)
-MOJIBAKE_RE = re.compile(
-    f"{_char_class(0xC2, 0xDF)}{_CONT}"
-    f"|{_char_class(0xE0, 0xEF)}{_CONT}{{2}}"
-    f"|{_char_class(0xF0, 0xF4)}{_CONT}{{3}}"
-)
-# Sequences whose last byte is undefined in cp1252 and was dropped on capture: 0x9D ends the
-# closing double quote, 0x81 the "fi" ligature.
-LOST_BYTE_FIXES: dict[str, str] = {"\u00e2\u20ac": "\u201d", "\u00ef\u00ac": "\ufb01"}
-LOST_BYTE_RE = re.compile(f"(?:\u00e2\u20ac|\u00ef\u00ac)(?!{_CONT})")
-# Decoded mojibake must land in scripts a capture plausibly holds; "É—" must stay "É—".
-PLAUSIBLE_DECODED_RE = re.compile(r"[\u00a0-\u024f\u0370-\u04ff\u2000-\u22ff\ufb00-\ufb06]+")
 
 # --- junk lines --------------------------------------------------------------------------------
 NAV_EXACT = frozenset(
@@ -303,99 +252,6 @@ STOPWORDS = frozenset(
         "what",
     ]
 )
-
-# --- sentences -------------------------------------------------------------------------------
-ABBREVIATIONS = frozenset(
-    [
-        "mr.",
-        "mrs.",
-        "ms.",
-        "dr.",
-        "st.",
-        "jr.",
-        "sr.",
-        "gen.",
-        "col.",
-        "lt.",
-        "sgt.",
-        "capt.",
-        "gov.",
-        "sen.",
-        "rep.",
-        "vs.",
-        "etc.",
-        "no.",
-        "p.",
-        "pp.",
-        "e.g.",
-        "i.e.",
-        "cf.",
-        "ca.",
-        "approx.",
-        "dept.",
-        "fig.",
-        "vol.",
-    ]
-)
-_INITIALS_RE = re.compile(r"(?:[A-Za-z]\.){1,5}")
-# Words that start sentences often enough that "U.S.S.R. The" is treated as a boundary.
-SENTENCE_STARTERS = frozenset(
-    [
-        "The",
-        "It",
-        "He",
-        "She",
-        "They",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "A",
-        "An",
-        "In",
-        "On",
-        "At",
-        "But",
-        "And",
-        "However",
-        "We",
-        "I",
-        "His",
-        "Her",
-        "Their",
-        "There",
-        "As",
-        "After",
-        "Before",
-        "When",
-        "While",
-        "Despite",
-    ]
-)
-_BOUNDARY_RE = re.compile(r"[.!?…]+[”\"’)\]]*\s+")
-
-
-def split_sentences(text: str) -> list[tuple[int, str]]:
-    """Split a paragraph into (offset, sentence) pairs without breaking at "U.S." or "Dr."."""
-    out: list[tuple[int, str]] = []
-    start = 0
-    for m in _BOUNDARY_RE.finditer(text):
-        nxt = text[m.end() : m.end() + 1]
-        if not nxt or not (nxt.isupper() or nxt.isdigit() or nxt in "“\"‘'("):
-            continue
-        token = (
-            text[start : m.start() + 1].split()[-1] if text[start : m.start() + 1].split() else ""
-        )
-        if token.lower() in ABBREVIATIONS or _INITIALS_RE.fullmatch(token):
-            next_word = text[m.end() :].split(maxsplit=1)[0] if text[m.end() :].split() else ""
-            if next_word not in SENTENCE_STARTERS:
-                continue
-        out.append((start, text[start : m.end()].rstrip()))
-        start = m.end()
-    if text[start:].strip():
-        out.append((start, text[start:].rstrip()))
-    return out
-
 
 # --- near-duplicate comparison --------------------------------------------------------------
 COUNTRY_RE = re.compile(

@@ -14,6 +14,14 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from readerkit.sentences import split_sentences
+from readerkit.textnorm import (
+    INVISIBLES,
+    expand_ligatures,
+    fix_mojibake,
+    normalise_for_comparison,
+    remove_invisibles,
+)
 from readerkit.tools import clean_rules as R
 
 
@@ -35,36 +43,6 @@ class CleanResult:
 # --- pure text transforms ----------------------------------------------------------------------
 
 
-def _decode_run(m: re.Match[str]) -> str:
-    run = m.group(0)
-    try:
-        fixed = bytes(R.CP1252_BYTE[c] for c in run).decode("utf-8")
-    except (KeyError, UnicodeDecodeError):
-        return run
-    return fixed if R.PLAUSIBLE_DECODED_RE.fullmatch(fixed) else run
-
-
-def fix_mojibake(text: str) -> str:
-    """Undo UTF-8 read as cp1252/latin-1 ("â€™" -> "’", "Ã©" -> "é"), even when done twice."""
-    for _ in range(3):
-        fixed = R.MOJIBAKE_RE.sub(_decode_run, text)
-        fixed = R.LOST_BYTE_RE.sub(lambda m: R.LOST_BYTE_FIXES[m.group(0)], fixed)
-        if fixed == text:
-            break
-        text = fixed
-    return text
-
-
-def expand_ligatures(text: str) -> str:
-    """Spell out presentation-form ligatures (ﬁ ﬂ ﬀ ﬃ ﬄ) that PDF-to-web copies leave behind."""
-    return text.translate(str.maketrans(R.LIGATURES))
-
-
-def remove_invisibles(text: str) -> str:
-    """Drop zero-width characters and soft hyphens, which are invisible but break matching."""
-    return text.translate({ord(c): None for c in R.INVISIBLES})
-
-
 _SPACE_TABLE = {ord(c): " " for c in R.SPACE_LIKE}
 
 
@@ -73,27 +51,6 @@ def normalise_whitespace(text: str) -> str:
     lines = [re.sub(r" {2,}", " ", ln).strip() for ln in text.translate(_SPACE_TABLE).split("\n")]
     joined = "\n".join(ln.rstrip("\r").strip() for ln in lines)
     return re.sub(r"\n{3,}", "\n\n", joined).strip("\n")
-
-
-_TYPOGRAPHY = str.maketrans(
-    {
-        **dict.fromkeys("‘’‚‛′", "'"),
-        **dict.fromkeys("“”„‟″", '"'),
-        **dict.fromkeys("‐‑‒–—―−", "-"),
-        "…": "...",
-    }
-)
-
-
-def normalise_typography(text: str) -> str:
-    """Straight quotes, hyphen-minus for every dash, three dots for an ellipsis."""
-    return text.translate(_TYPOGRAPHY)
-
-
-def normalise_for_comparison(text: str) -> str:
-    """The form in which two wordings count as the same quotation (used by verbatim checks)."""
-    text = remove_invisibles(expand_ligatures(fix_mojibake(text)))
-    return re.sub(r"\s+", " ", normalise_typography(text)).strip()
 
 
 def dedupe_key(text: str) -> str:
@@ -348,7 +305,7 @@ def _dedupe(paras: list[_Para], lines: list[_Line]) -> list[Change]:
             continue
         seen_para[key] = (lines[para.idx[0]].no, para.text)
         kept, dropped = [], []
-        for offset, sentence in R.split_sentences(para.text):
+        for offset, sentence in split_sentences(para.text):
             skey = dedupe_key(sentence)
             if _words(sentence) >= 6 and skey in seen_sent:
                 dropped.append(_dup_reason(sentence, seen_sent[skey]))
@@ -426,7 +383,7 @@ def _shorten(text: str, limit: int = 80) -> str:
 
 def _visible(text: str) -> str:
     """Spell out invisible and odd space characters so whitespace-only changes can be seen."""
-    odd = R.INVISIBLES + R.SPACE_LIKE.replace("\t", "") + "\r"
+    odd = INVISIBLES + R.SPACE_LIKE.replace("\t", "") + "\r"
     return "".join(f"<U+{ord(c):04X}>" if c in odd else c for c in text)
 
 
