@@ -134,7 +134,8 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
 
 
 def _clean_source(raw: Path, output: Path | None) -> int:
-    from readerkit.tools.clean_source import clean_capture, format_report
+    from readerkit.tools.clean_report import format_report
+    from readerkit.tools.clean_source import clean_capture
 
     try:
         data = raw.read_bytes()

@@ -14,11 +14,10 @@ from readerkit.textnorm import (
     normalise_typography,
     remove_invisibles,
 )
+from readerkit.tools.clean_report import Change, format_report
 from readerkit.tools.clean_source import (
-    Change,
     clean_capture,
     dedupe_key,
-    format_report,
     normalise_whitespace,
 )
 

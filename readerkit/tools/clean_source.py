@@ -1,8 +1,9 @@
 """Turn one raw web capture into a draft excerpt, reporting every line removed or changed.
 
-Three layers: pure ``str -> str`` text fixes (mojibake, ligatures, invisibles, whitespace);
-line classifiers for site junk (patterns in ``clean_rules``); paragraph passes (hard-wrap
-joining, duplicate removal, headings). Bias throughout: a narrative sentence is never removed
+Three layers: pure ``str -> str`` text fixes (readerkit.textnorm, and whitespace here); line
+classifiers for site junk (tools/clean_junk.py, patterns in tools/clean_rules.py); paragraph
+passes (hard-wrap joining, duplicate removal, headings), here. The report is
+tools/clean_report.py. Bias throughout: a narrative sentence is never removed
 unless it repeats an earlier one; when a rule is unsure it keeps the line.
 """
 
@@ -16,22 +17,23 @@ from dataclasses import dataclass, field
 
 from readerkit.sentences import split_sentences
 from readerkit.textnorm import (
-    INVISIBLES,
     expand_ligatures,
     fix_mojibake,
     normalise_for_comparison,
     remove_invisibles,
 )
 from readerkit.tools import clean_rules as R
-
-
-@dataclass(frozen=True)
-class Change:
-    line: int  # 1-based line in the raw capture
-    action: str  # "removed" or "changed"
-    reason: str
-    before: str
-    after: str | None  # None when removed
+from readerkit.tools.clean_junk import (
+    Line,
+    is_narrative,
+    is_title_like,
+    mark_author_boxes,
+    mark_captions,
+    mark_lists,
+    mark_rules,
+    word_count,
+)
+from readerkit.tools.clean_report import JOINED, Change
 
 
 @dataclass(frozen=True)
@@ -71,15 +73,6 @@ TEXT_FIXES: list[tuple[str, Callable[[str], str]]] = [
 
 
 @dataclass
-class _Line:
-    no: int
-    raw: str
-    text: str
-    fixes: list[str]
-    junk: str | None = None
-
-
-@dataclass
 class _Para:
     idx: list[int]  # indices into the line list
     starts: list[int]  # offset in ``text`` where each line begins
@@ -87,34 +80,11 @@ class _Para:
     heading: bool = False
     changes: list[Change] = field(default_factory=list)
 
-    def line_at(self, offset: int, lines: list[_Line]) -> int:
+    def line_at(self, offset: int, lines: list[Line]) -> int:
         return lines[self.idx[bisect.bisect_right(self.starts, offset) - 1]].no
 
 
-def _words(text: str) -> int:
-    return len(text.split())
-
-
-_SENTENCE_END_RE = re.compile(r"[.!?…][\"”’)\]]*$")
-
-
-def is_narrative(text: str) -> bool:
-    """Prose rather than a title or a link: a finished sentence, or too long to be a title."""
-    n = _words(text)
-    return n >= 30 or (n >= 6 and bool(_SENTENCE_END_RE.search(text)))
-
-
-def is_title_like(text: str, max_words: int = 15) -> bool:
-    return (
-        0 < _words(text) <= max_words
-        and len(text) <= 120
-        and text[-1:] not in ".,;:"
-        and any(c.isalpha() for c in text)
-        and not R.BYLINE_RE.match(text)
-    )
-
-
-def _fix_lines(raw: str) -> list[_Line]:
+def _fix_lines(raw: str) -> list[Line]:
     lines = []
     for no, rawline in enumerate(raw.split("\n"), start=1):
         rawline = rawline.rstrip("\r")
@@ -126,116 +96,20 @@ def _fix_lines(raw: str) -> list[_Line]:
                 if fixed or reason != "whitespace":
                     fixes.append(reason)
                 text = fixed
-        lines.append(_Line(no, rawline, text, fixes))
+        lines.append(Line(no, rawline, text, fixes))
     return lines
 
 
-# --- junk classification --------------------------------------------------------------------
-
-
-def _mark_rules(lines: list[_Line], live: list[int]) -> None:
-    for i in live:
-        t = lines[i].text
-        if t.lower() in R.NAV_EXACT or R.NAV_RE.search(t):
-            lines[i].junk = "site navigation"
-        elif R.SHARE_RE.match(t):
-            lines[i].junk = "share bar"
-        elif R.RELATED_HEADING_RE.match(t):
-            lines[i].junk = "related-posts list"
-        elif _words(t) <= 60:
-            lines[i].junk = next((k for k, p in R.STRONG_RULES if p.search(t)), None)
-    for pos, i in enumerate(live):
-        t = lines[i].text
-        if lines[i].junk or _words(t) > R.WEAK_MAX_WORDS:
-            continue
-        near = {lines[j].junk for j in live[max(0, pos - R.WEAK_WINDOW) : pos + R.WEAK_WINDOW + 1]}
-        lines[i].junk = next((k for k, p in R.WEAK_RULES if k in near and p.search(t)), None)
-
-
-def _mark_author_boxes(lines: list[_Line], live: list[int]) -> None:
-    fields = [i for i in live if R.AUTHOR_KV_RE.match(lines[i].text) and _words(lines[i].text) < 80]
-    groups: list[list[int]] = []
-    for i in fields:
-        if groups and i - groups[-1][-1] <= R.AUTHOR_GAP + 1:
-            groups[-1].append(i)
-        else:
-            groups.append([i])
-    for g in groups:
-        if len(g) < R.AUTHOR_MIN_FIELDS:
-            continue
-        for i in range(max(0, g[0] - R.AUTHOR_GAP - 1), g[-1] + 1):
-            if i in g or R.AUTHOR_HEADING_RE.match(lines[i].text):
-                lines[i].junk = "author box"
-
-
-def _list_candidate(text: str) -> bool:
-    n = _words(text)
-    return (
-        n <= R.LINK_FARM_MAX_WORDS
-        and len(text) <= R.LINK_FARM_MAX_CHARS
-        and not (text.endswith(".") and n >= 8)
-    )
-
-
-def _content_words(text: str) -> list[str]:
-    return [w for w in re.findall(r"[a-z]+", text.lower()) if len(w) >= 4 and w not in R.STOPWORDS]
-
-
-def _mark_lists(lines: list[_Line], live: list[int]) -> None:
-    """Related-post lists after their heading, and link-farm runs of unrelated short titles."""
-    vocab = {w for i in live if _words(lines[i].text) >= 12 for w in _content_words(lines[i].text)}
-
-    def unrelated(text: str) -> bool:
-        ws = _content_words(text)
-        return not ws or sum(w in vocab for w in ws) / len(ws) < 0.5
-
-    def heads_narrative(pos: int, seq: list[int]) -> bool:
-        return pos + 1 < len(seq) and is_narrative(lines[seq[pos + 1]].text)
-
-    kept = [i for i, ln in enumerate(lines) if ln.text and not ln.junk]
-    run: list[int] = []
-    for pos, i in enumerate([*kept, -1]):
-        if i >= 0 and _list_candidate(lines[i].text) and not heads_narrative(pos, kept):
-            run.append(i)
-            continue
-        if len(run) >= R.LINK_FARM_MIN_RUN:
-            share = sum(unrelated(lines[j].text) for j in run) / len(run)
-            if share >= R.LINK_FARM_UNRELATED_SHARE:
-                for j in run:
-                    lines[j].junk = "link-farm spam list"
-        run = []
-
-    # Leftovers under a "Related posts" heading that were too few or too on-topic for a farm.
-    nonblank = [i for i, ln in enumerate(lines) if ln.text]
-    for pos, i in enumerate(nonblank):
-        if lines[i].junk != "related-posts list":
-            continue
-        for p in range(pos + 1, len(nonblank)):
-            j = nonblank[p]
-            if lines[j].junk:
-                continue
-            if not _list_candidate(lines[j].text) or heads_narrative(p, nonblank):
-                break
-            lines[j].junk = "related-posts list"
-
-
-def _mark_captions(lines: list[_Line], live: list[int]) -> None:
-    for i in live:
-        t = lines[i].text
-        if not lines[i].junk and _words(t) <= R.CAPTION_MAX_WORDS and R.CAPTION_RE.search(t):
-            lines[i].junk = "caption without its image"
-
-
-def _classify(lines: list[_Line]) -> str:
+def _classify(lines: list[Line]) -> str:
     """Mark every junk line with its reason; return the page title taken from the lines."""
     live = [i for i, ln in enumerate(lines) if ln.text]
-    _mark_rules(lines, live)
+    mark_rules(lines, live)
     live = [i for i in live if not lines[i].junk]
-    _mark_author_boxes(lines, live)
+    mark_author_boxes(lines, live)
     live = [i for i in live if not lines[i].junk]
-    _mark_captions(lines, live)
+    mark_captions(lines, live)
     title = _take_title(lines)  # before the lists, so a repeated title is reported as such
-    _mark_lists(lines, [i for i in live if not lines[i].junk])
+    mark_lists(lines, [i for i in live if not lines[i].junk])
     return title
 
 
@@ -247,10 +121,9 @@ def _title_case(text: str) -> bool:
     return bool(long_words) and sum(w[0].isupper() for w in long_words) / len(long_words) >= 0.6
 
 
-_JOINED = "hard-wrapped line joined to line"
 
 
-def _paragraphs(lines: list[_Line]) -> list[_Para]:
+def _paragraphs(lines: list[Line]) -> list[_Para]:
     """Group kept lines into paragraphs, joining lines that were hard-wrapped mid-sentence."""
     paras: list[_Para] = []
     block: list[int] = []
@@ -275,7 +148,7 @@ def _paragraphs(lines: list[_Line]) -> list[_Para]:
                 prev.starts.append(len(prev.text) + len(glue))
                 prev.idx.append(j)
                 prev.text += glue + b
-                reason = f"{_JOINED} {lines[prev.idx[0]].no}"
+                reason = f"{JOINED} {lines[prev.idx[0]].no}"
                 prev.changes.append(Change(lines[j].no, "changed", reason, lines[j].raw, prev.text))
             else:
                 paras.append(_Para([j], [0], lines[j].text))
@@ -288,7 +161,7 @@ def _dup_reason(text: str, first: tuple[int, str]) -> str:
     return f"{'duplicate' if same else 'near-duplicate'} of line {first[0]}"
 
 
-def _dedupe(paras: list[_Para], lines: list[_Line]) -> list[Change]:
+def _dedupe(paras: list[_Para], lines: list[Line]) -> list[Change]:
     """Keep the first occurrence of each paragraph and each sentence (6+ words)."""
     changes: list[Change] = []
     seen_para: dict[str, tuple[int, str]] = {}
@@ -296,7 +169,7 @@ def _dedupe(paras: list[_Para], lines: list[_Line]) -> list[Change]:
     for para in paras:
         key = dedupe_key(para.text)
         first = seen_para.get(key) or seen_sent.get(key)
-        if _words(para.text) >= 3 and first:
+        if word_count(para.text) >= 3 and first:
             reason = _dup_reason(para.text, first)
             changes += [
                 Change(lines[i].no, "removed", reason, lines[i].raw, None) for i in para.idx
@@ -307,7 +180,7 @@ def _dedupe(paras: list[_Para], lines: list[_Line]) -> list[Change]:
         kept, dropped = [], []
         for offset, sentence in split_sentences(para.text):
             skey = dedupe_key(sentence)
-            if _words(sentence) >= 6 and skey in seen_sent:
+            if word_count(sentence) >= 6 and skey in seen_sent:
                 dropped.append(_dup_reason(sentence, seen_sent[skey]))
                 continue
             seen_sent.setdefault(skey, (para.line_at(offset, lines), sentence))
@@ -340,7 +213,7 @@ def _front_matter(title: str, capture_path: str) -> str:
     return "---\n" + "".join(f"{k}: {v}\n" for k, v in fields) + "---\n"
 
 
-def _take_title(lines: list[_Line]) -> str:
+def _take_title(lines: list[Line]) -> str:
     """The first title-like line before any narrative; later repeats of it are chrome."""
     title = ""
     for ln in lines:
@@ -374,40 +247,3 @@ def clean_capture(raw: str, *, capture_path: str) -> CleanResult:
     order = {"removed": 0, "changed": 1}
     changes.sort(key=lambda c: (c.line, order[c.action]))
     return CleanResult(markdown, changes)
-
-
-def _shorten(text: str, limit: int = 80) -> str:
-    text = " ".join(text.split())
-    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
-
-
-def _visible(text: str) -> str:
-    """Spell out invisible and odd space characters so whitespace-only changes can be seen."""
-    odd = INVISIBLES + R.SPACE_LIKE.replace("\t", "") + "\r"
-    return "".join(f"<U+{ord(c):04X}>" if c in odd else c for c in text)
-
-
-def _diff_window(before: str, after: str, width: int = 36) -> str:
-    """Show where a changed line differs rather than two identical 80-character prefixes."""
-    before, after = _visible(before), _visible(after)
-    start = next((k for k, (x, y) in enumerate(zip(before, after, strict=False)) if x != y), None)
-    if start is None:
-        start = min(len(before), len(after))
-    lo = max(0, start - width // 2)
-
-    def cut(s: str) -> str:
-        piece = " ".join(s[lo : lo + width].split("\n"))
-        return ("…" if lo else "") + piece + ("…" if lo + width < len(s) else "")
-
-    return f"{cut(before)} -> {cut(after)}"
-
-
-def format_report(changes: list[Change], *, capture_path: str) -> str:
-    rows = []
-    for c in changes:
-        if c.after is None or c.reason.startswith(_JOINED):  # the line's text itself is unchanged
-            text = _shorten(_visible(c.before))
-        else:
-            text = _diff_window(c.before, c.after)
-        rows.append(f"{capture_path}:{c.line}: {c.action} ({c.reason}): {text}")
-    return "\n".join(rows) + ("\n" if rows else "")
