@@ -5,7 +5,7 @@ cache format, the hash of readerkit's own code, and the versions of Python, Pand
 and the other libraries whose output ends up in the book. Change any of them and every key
 changes, so a stale entry can never be found; old entries are pruned, newest kept.
 
-What is cached (see pipeline.py): Pandoc's batch output (pandoc.py), the print layout (page
+What is cached (see pipeline.py): Pandoc's batch output (render/pandoc.py), the print layout (page
 count, the page of every anchor, and the PDF bytes), and a record of the last successful build
 per output set, so that a build whose inputs and outputs are unchanged does nothing.
 """

@@ -7,6 +7,7 @@ page a note call sits on), WeasyPrint's laid-out pages.
 
 from __future__ import annotations
 
+import pickle
 import re
 from datetime import date
 from pathlib import Path
@@ -164,6 +165,19 @@ def test_no_folio_or_running_head_on_title_opener_and_blank_pages(reader: Built)
     blanks = [i for i, t in enumerate(texts) if not t.strip()]
     assert blanks, "the reader has blank versos before rectos"
     assert all(i % 2 == 1 for i in blanks)
+
+
+def test_the_page_map_is_plain_picklable_data(reader_layout: Any) -> None:
+    """What the print layout hands the other formats holds no WeasyPrint object."""
+    from readerkit.formats.base import PageMap
+
+    page_map = reader_layout.page_map()
+    assert type(page_map) is PageMap
+    restored = pickle.loads(pickle.dumps(page_map))
+    assert restored == page_map
+    assert restored.page_labels == reader_layout.page_labels
+    assert restored.anchor_pages == reader_layout.anchor_pages
+    assert restored.paper == "US Letter"
 
 
 def test_parts_sources_and_appendices_open_on_rectos(reader_layout: Any) -> None:

@@ -1,4 +1,4 @@
-"""Cutting the print HTML into layout units (readerkit/units.py)."""
+"""Cutting the print HTML into layout units (readerkit/formats/print/units.py)."""
 
 from __future__ import annotations
 

@@ -2,7 +2,7 @@
 
 An editor may cut (marking the cut with an ellipsis) and insert bracketed words, never reword.
 The comparison forgives only the cleaner's own normalisations (ligatures, quotes, dashes,
-white space); see provenance.py.
+white space); see check/provenance.py.
 """
 
 from __future__ import annotations

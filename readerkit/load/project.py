@@ -1,7 +1,7 @@
 """Find and load a reader project: book.yaml, sources, annotations, glossary, timeline, .bib.
 
 Loading checks each file on its own (syntax, keys, types); rules that need several files
-together live in checks.py.
+together live in check/rules.py.
 """
 
 from __future__ import annotations

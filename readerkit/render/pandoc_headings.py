@@ -1,10 +1,10 @@
-"""Heading ids and header references across Pandoc batches (pandoc.py).
+"""Heading ids and header references across Pandoc batches (render/pandoc.py).
 
 In one Pandoc document, every heading's id is unique in the document: the second "Notes" is
 "notes-1". Converted in batches, each batch numbers only its own headings; unique_identifiers
 renumbers them in book order exactly as one document would have, or says it cannot. Pandoc
 also lets `[Heading text]` link to a heading anywhere in the document: heading_keys and labels
-let pandoc.py see when a book might do that (it then converts the book as one document).
+let render/pandoc.py see when a book might do that (it then converts the book as one document).
 """
 
 from __future__ import annotations

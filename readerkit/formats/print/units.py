@@ -127,7 +127,7 @@ def split(html_text: str) -> list[Unit]:
 
     walk(body, [body])
     units = []
-    body_started = False  # folios stay arabic after the body, as pdf.page_labels counts them
+    body_started = False  # folios stay arabic after the body, as folios.page_labels counts them
     for index, (document, _copies, name, in_body) in enumerate(builder.units):
         body_started = body_started or in_body
         last = index == len(builder.units) - 1
