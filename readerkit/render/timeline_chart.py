@@ -20,6 +20,8 @@ from datetime import date, timedelta
 from html import escape
 from typing import Any
 
+from readerkit.htmltools import parse_fragment
+
 MAX_GAP_DAYS = 7
 FONT = "'EB Garamond 12', 'EB Garamond', 'Libertinus Serif', 'DejaVu Serif', serif"
 DAY = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
@@ -64,7 +66,8 @@ def _day(text: str) -> date | None:
 
 
 def _plain(text: str) -> str:
-    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", "", text)).strip()
+    """The event's words without any markup, on one line."""
+    return " ".join(parse_fragment(text).text_content().split())
 
 
 def _short(day: date) -> str:
