@@ -14,7 +14,7 @@ from typing import ClassVar, Protocol
 
 from lxml.etree import _Element
 
-from readerkit.document import BookDoc
+from readerkit.document import BookDoc, NoteDoc
 from readerkit.htmltools import inner_html, parse_fragment
 
 
@@ -56,12 +56,14 @@ class Format(Protocol):
         ...
 
 
-def replace_note_calls(markup: str, render: Callable[[str], _Element]) -> str:
+def replace_note_calls(markup: str, notes: list[NoteDoc],
+                       render: Callable[[NoteDoc], _Element]) -> str:
     """The markup with every note-call placeholder (see readerkit.document) replaced by the
-    element `render` makes from its note's id."""
+    element `render` makes from its note (one of `notes`)."""
+    by_id = {note.id: note for note in notes}
     tree = parse_fragment(markup)
     for call in tree.xpath('//a[@class="noteref"][@data-note][@data-number]'):
-        replacement = render(call.get("data-note"))
+        replacement = render(by_id[call.get("data-note")])
         replacement.tail = call.tail
         parent = call.getparent()
         assert parent is not None

@@ -51,8 +51,7 @@ def note_call(note: NoteDoc) -> _Element:
 
 def for_xhtml(markup: str, notes: list[NoteDoc]) -> str:
     """The markup with every note call as a linked note number."""
-    by_id = {note.id: note for note in notes}
-    return replace_note_calls(markup, lambda note_id: note_call(by_id[note_id]))
+    return replace_note_calls(markup, notes, note_call)
 
 
 def _aside(note: NoteDoc) -> _Element:

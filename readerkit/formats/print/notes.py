@@ -49,5 +49,5 @@ def print_note(note: NoteDoc) -> _Element:
 
 
 def for_print(markup: str, notes: list[NoteDoc]) -> str:
-    by_id = {note.id: note for note in notes}
-    return replace_note_calls(markup, lambda note_id: print_note(by_id[note_id]))
+    """The markup with every note at its call."""
+    return replace_note_calls(markup, notes, print_note)
