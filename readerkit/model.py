@@ -133,12 +133,3 @@ class Project:
 
     def annotations_for(self, source_id: str) -> list[Annotation]:
         return [a for a in self.annotations if a.source_id == source_id]
-
-    def ordered_sources(self) -> list[Source]:
-        """Sources in reading order, as the parts list them (unknown ids skipped)."""
-        return [
-            self.sources[sid]
-            for part in self.book.parts
-            for sid in part.sources
-            if sid in self.sources
-        ]

@@ -1,4 +1,4 @@
-"""The Jinja environment: templates come from the reader's own styles/templates/."""
+"""The Jinja environment of every format: templates come from the reader's styles/templates/."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from readerkit.document import display_date
 from readerkit.htmltools import unwrap_paragraph
 
 
-def environment(styles_dir: Path, *, xhtml: bool = False) -> jinja2.Environment:
+def environment(styles_dir: Path) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(styles_dir / "templates"),
         autoescape=True,
