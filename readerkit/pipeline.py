@@ -229,7 +229,8 @@ def _write_formats(book: BookDoc, targets: Sequence[Target], out: Path, result: 
     cache_keys = {fmt.name: key(fmt.name, paginator.style_key, html_text,
                                 project.book.identifier)
                   for fmt in formats if fmt.needs_print_pages}
-    cached = {name: store.get(name, cache_key) for name, cache_key in cache_keys.items()}
+    cached = {name: _cached_files(store, name, cache_key)
+              for name, cache_key in cache_keys.items()}
     need_pages = any(data is None for data in cached.values())
     progress(f"laying out the print edition ({len(paginator.units)} units)")
     # Watch mode wants the others first: their page numbers need no WeasyPrint pages in memory.
@@ -237,26 +238,32 @@ def _write_formats(book: BookDoc, targets: Sequence[Target], out: Path, result: 
     lap("layout")
     finished: dict[Path, bytes] = {}
     for fmt in ordered:
-        path = out / f"{project.book.slug}{fmt.suffix}"
         if fmt.needs_print_pages:
-            data = cached[fmt.name]
-            if data is None:
+            files = cached[fmt.name]
+            if files is None:
                 layout = _with_pages(layout, paginator)
                 progress(f"writing the {fmt.name.upper()}")
-                data = fmt.write(book, layout)
-                store.put(fmt.name, cache_keys[fmt.name], data)
+                files = fmt.write(book, layout)
+                store.put_object(fmt.name, cache_keys[fmt.name], files)
         else:
             progress(f"packaging the {fmt.name.upper()}")
-            data = fmt.write(book, layout.page_map() if fmt.needs_page_map else None)
-        finished[path] = data
-        if watch is not None and not fmt.needs_print_pages:
-            write_atomically(path, data)
-            result.outputs.append(path)
-            progress(f"wrote {path}")
+            files = fmt.write(book, layout.page_map() if fmt.needs_page_map else None)
+        for name, data in files.items():
+            path = out / name
+            finished[path] = data
+            if watch is not None and not fmt.needs_print_pages:
+                write_atomically(path, data)
+                result.outputs.append(path)
+                progress(f"wrote {path}")
         lap(fmt.name)
     layout.document = None
     result.laid_out, result.units = paginator.laid_out, len(paginator.units)
     return finished
+
+
+def _cached_files(store: Cache, kind: str, cache_key: str) -> dict[str, bytes] | None:
+    files = store.get_object(kind, cache_key)
+    return files if isinstance(files, dict) else None
 
 
 def _with_pages(layout: PrintLayout, paginator: Paginator) -> PrintLayout:

@@ -1,7 +1,8 @@
 """What every output format shares: the Format interface and the print page map.
 
 A format (formats/epub.py, formats/print/pdf.py, registered in formats/registry.py) writes the
-rendered book (readerkit.document.BookDoc) as the bytes of one file. A format that carries the
+rendered book (readerkit.document.BookDoc) as files: their names in the output folder and their
+bytes (one EPUB; a web edition or handouts would be several). A format that carries the
 print edition's page numbers (the EPUB's page list) reads them from the PageMap, which the print
 layout (formats/print/paginate.py) makes: plain, picklable data, never WeasyPrint objects.
 """
@@ -45,14 +46,13 @@ class Format(Protocol):
     `needs_print_pages`: it needs the laid-out print pages themselves (only the PDF)."""
 
     name: ClassVar[str]  # the name targets use ("pdf", "epub")
-    suffix: ClassVar[str]  # the output file's suffix (".pdf")
     needs_page_map: ClassVar[bool]
     needs_print_pages: ClassVar[bool]
     # Files under styles/ that only this format reads (a change there lays out nothing again).
     own_styles: ClassVar[tuple[str, ...]]
 
-    def write(self, book: BookDoc, pages: PageMap | None) -> bytes:
-        """The output file's bytes."""
+    def write(self, book: BookDoc, pages: PageMap | None) -> dict[str, bytes]:
+        """The output files: name (relative to the output folder) -> bytes."""
         ...
 
 

@@ -280,13 +280,12 @@ class Epub:
     """The EPUB 3 edition (formats/registry.py: "epub")."""
 
     name: ClassVar[str] = "epub"
-    suffix: ClassVar[str] = ".epub"
     needs_page_map: ClassVar[bool] = True  # its page list gives the print edition's pages
     own_styles: ClassVar[tuple[str, ...]] = ("epub.css", "templates/epub/")
     needs_print_pages: ClassVar[bool] = False
 
-    def write(self, book: BookDoc, pages: PageMap | None) -> bytes:
-        return package(book, pages)
+    def write(self, book: BookDoc, pages: PageMap | None) -> dict[str, bytes]:
+        return {f"{book.project.book.slug}.epub": package(book, pages)}
 
 
 FORMAT = Epub

@@ -63,15 +63,14 @@ class Pdf:
     """The print edition as a PDF (formats/registry.py: "pdf")."""
 
     name: ClassVar[str] = "pdf"
-    suffix: ClassVar[str] = ".pdf"
     needs_page_map: ClassVar[bool] = True
     own_styles: ClassVar[tuple[str, ...]] = ()  # the print styles shape the layout itself
     needs_print_pages: ClassVar[bool] = True
 
-    def write(self, book: BookDoc, pages: PageMap | None) -> bytes:
+    def write(self, book: BookDoc, pages: PageMap | None) -> dict[str, bytes]:
         if not isinstance(pages, PrintLayout):
             raise TypeError("the PDF is written from the print layout's own pages")
-        return write_pdf(book, pages)
+        return {f"{book.project.book.slug}.pdf": write_pdf(book, pages)}
 
 
 FORMAT = Pdf
