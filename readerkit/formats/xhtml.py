@@ -1,7 +1,8 @@
-"""XHTML pages shared by the EPUB (and any format made of linked XHTML files).
+"""What every format made of linked XHTML files shares (the EPUB today, a web edition next).
 
-Each page is rendered with the reader's Jinja templates (styles/templates/epub/), parsed into an
-lxml tree, given cross-file links and serialised as XHTML. Notes: a linked number at the call
+A Page is one file: rendered from the reader's Jinja templates (formats/epub.py renders them
+from styles/templates/epub/), parsed into an lxml tree, given cross-file links
+(`link_across_files`) and serialised as XHTML (`serialise`). Notes: a linked number at the call
 (`for_xhtml`) and the note itself in an <aside> after the text (`note_asides`).
 """
 
