@@ -11,6 +11,7 @@ from typing import Any
 ANNOTATION_KINDS = ("gloss", "context", "discrepancy", "question", "crossref")
 AUDIENCES = ("all", "instructor")
 SOURCE_KINDS = ("primary", "secondary")
+PAGE_SIZES = ("letter", "a4", "trade")  # the print edition's papers (formats/print/pagecss.py)
 
 
 def slugify(text: str) -> str:

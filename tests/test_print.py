@@ -335,6 +335,13 @@ def test_print_shop_adds_bleed_and_crop_marks(mini_pdfs: dict[str, Path]) -> Non
     assert float(plain.mediabox.width) == pytest.approx(8.5 * POINTS_PER_INCH, abs=0.5)
 
 
+def test_every_page_size_book_yaml_accepts_has_its_paper() -> None:
+    from readerkit.formats.print import pagecss
+    from readerkit.model import PAGE_SIZES
+
+    assert tuple(pagecss.PAPERS) == PAGE_SIZES
+
+
 def test_mirrored_margins_put_the_gutter_inside(mini_root: Path) -> None:
     from readerkit.formats.print import pagecss
 

@@ -18,6 +18,7 @@ from readerkit.load.yamlfile import LocatedDict, LocatedList, YamlProblem, load_
 from readerkit.model import (
     ANNOTATION_KINDS,
     AUDIENCES,
+    PAGE_SIZES,
     SOURCE_KINDS,
     Annotation,
     Book,
@@ -28,8 +29,6 @@ from readerkit.model import (
     TimelineEvent,
     slugify,
 )
-
-PAGE_SIZES = ("letter", "a4", "trade")
 
 BOOK_FIELDS = (
     Field("title", required=True),

@@ -16,19 +16,19 @@ class Paper:
     css: str  # the @page size
     px: tuple[float, float]  # width and height as WeasyPrint lays them out (CSS px)
     name: str  # as the EPUB names the print edition whose pages it carries
+    # Margins (top, inner, bottom, outer). Recto pages have the binding gutter (inner margin)
+    # on the left, versos on the right: mirrored for duplex printing.
+    margins: tuple[str, str, str, str]
+    body: str  # body type size
 
 
+# One per page size a book.yaml may name (readerkit.model.PAGE_SIZES).
 PAPERS = {
-    "letter": Paper("8.5in 11in", (816.0, 1056.0), "US Letter"),
-    "a4": Paper("210mm 297mm", (793.7, 1122.5), "A4"),
-    "trade": Paper("6in 9in", (576.0, 864.0), "6 × 9 in"),
-}
-# Per size: margins (top, inner, bottom, outer) and body type size. Recto pages have the
-# binding gutter (inner margin) on the left, versos on the right: mirrored for duplex printing.
-PAGE_GEOMETRY = {
-    "letter": (("0.85in", "1.1in", "0.85in", "1.0in"), "11.5pt"),
-    "a4": (("22mm", "28mm", "22mm", "25mm"), "11.5pt"),
-    "trade": (("0.7in", "0.85in", "0.7in", "0.62in"), "10.5pt"),
+    "letter": Paper("8.5in 11in", (816.0, 1056.0), "US Letter",
+                    ("0.85in", "1.1in", "0.85in", "1.0in"), "11.5pt"),
+    "a4": Paper("210mm 297mm", (793.7, 1122.5), "A4", ("22mm", "28mm", "22mm", "25mm"), "11.5pt"),
+    "trade": Paper("6in 9in", (576.0, 864.0), "6 × 9 in", ("0.7in", "0.85in", "0.7in", "0.62in"),
+                   "10.5pt"),
 }
 BOOK_FONT = "EB Garamond 12"  # from the Debian package fonts-ebgaramond (see `make fonts`)
 # Without the book font, Pango would fake small capitals by shrinking capitals (which also
@@ -43,12 +43,12 @@ PRINT_SHOP_CSS = "@page { bleed: 3mm; marks: crop cross; }"
 
 def page_css(page_size: str, *, print_shop: bool = False) -> str:
     """The page geometry stylesheet for one page size (appended after styles/print.css)."""
-    size = page_size if page_size in PAPERS else "letter"
-    (top, inner, bottom, outer), body = PAGE_GEOMETRY[size]
-    css = (f"@page {{ size: {PAPERS[size].css}; }}\n"
+    paper = PAPERS.get(page_size, PAPERS["letter"])
+    top, inner, bottom, outer = paper.margins
+    css = (f"@page {{ size: {paper.css}; }}\n"
            f"@page :right {{ margin: {top} {outer} {bottom} {inner}; }}\n"
            f"@page :left {{ margin: {top} {inner} {bottom} {outer}; }}\n"
-           f"html {{ font-size: {body}; }}\n")
+           f"html {{ font-size: {paper.body}; }}\n")
     if print_shop:
         css += PRINT_SHOP_CSS + "\n"
     return css
