@@ -127,9 +127,7 @@ def print_html(book: BookDoc, *, timeline_svg: str | None = None) -> str:
         chart = timeline_chart.chart_for(book.project.timeline)
         timeline_svg = chart.svg if chart else ""
         if chart:
-            caption = ("Each dot is one event of the timeline below, on its day; "
-                       f"the line shows the {chart.series} level in force from the day it "
-                       "changed.")
+            caption = chart.caption
     env = environment(book.project.styles_dir)
     template = env.get_template("print.html.j2")
     return template.render(
