@@ -52,6 +52,7 @@ class SourceDoc:
     citation_html: str
     paragraphs: int
     glossary_uses: dict[str, str] = field(default_factory=dict)  # term slug -> element id
+    quoted_in_html: str = ""  # the work the excerpt is quoted in, when that is not `cite`
 
     @property
     def anchor(self) -> str:
@@ -255,6 +256,7 @@ def _source_doc(
         citation_html=rendered.bibliography.get(source.cite, ""),
         paragraphs=paragraphs,
         glossary_uses={use.slug: use.element_id for use in uses},
+        quoted_in_html=rendered.bibliography.get(source.quoted_in, "") if source.quoted_in else "",
     )
 
 
