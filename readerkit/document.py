@@ -51,6 +51,7 @@ class SourceDoc:
     paragraphs: int
     anchor: str  # its id (readerkit.anchors.source)
     glossary_uses: dict[str, str] = field(default_factory=dict)  # term slug -> element id
+    quoted_in_html: str = ""  # the work the excerpt is quoted in, when that is not `cite`
 
 
 @dataclass

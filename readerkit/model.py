@@ -10,7 +10,13 @@ from typing import Any
 
 ANNOTATION_KINDS = ("gloss", "context", "discrepancy", "question", "crossref")
 AUDIENCES = ("all", "instructor")
-SOURCE_KINDS = ("primary", "secondary")
+SOURCE_KINDS = ("primary", "secondary", "attributed")
+# "attributed": words credited to someone that no document has been found for; not evidence
+SOURCE_KIND_LABELS = {
+    "primary": "Primary source",
+    "secondary": "Secondary source",
+    "attributed": "Attributed words, not a document",
+}
 PAGE_SIZES = ("letter", "a4", "trade")  # the print edition's papers (formats/print/pagecss.py)
 
 
@@ -65,10 +71,11 @@ class Source:
     body: str
     body_line: int  # file line on which the Markdown body starts
     line_of: dict[str, int] = field(default_factory=dict)
+    quoted_in: str = ""  # bibliography key of the work the excerpt is quoted from, if not `cite`
 
     @property
     def kind_label(self) -> str:
-        return "Primary source" if self.kind == "primary" else "Secondary source"
+        return SOURCE_KIND_LABELS.get(self.kind, "Source")
 
 
 @dataclass

@@ -157,7 +157,7 @@ CASES = [
     ]),
     Case("K004", [replace(SNOW, "kind: primary", "kind: primry")], [
         "sources/snow-letter.md:3: K004 'kind' is 'primry', which is not one of: primary, "
-        "secondary\n    hint: did you mean 'primary'?",
+        "secondary, attributed\n    hint: did you mean 'primary'?",
     ]),
     Case("K004", [replace(SNOW_NOTES, "kind: context", "audience: instructors")], [
         "book/annotations/snow-letter.yaml:3: K004 'audience' is 'instructors', which is not "
@@ -270,6 +270,10 @@ CASES = [
     Case("B003", [append(SNOW, "\nAs @snow185 wrote.\n")], [
         "sources/snow-letter.md:16: B003 citation key 'snow185' is not in bibliography.bib\n"
         "    hint: did you mean 'snow1855'?",
+    ]),
+    Case("B003", [replace(SNOW, "cite: snow1855\n", "cite: snow1855\nquoted_in: editr2026\n")], [
+        "sources/snow-letter.md:7: B003 citation key 'editr2026' is not in bibliography.bib\n"
+        "    hint: did you mean 'editor2026'?",
     ]),
     Case("B004", [replace(TIMELINE, "[snow1855, snow-letter]", "[snow1855, snow-leter]")], [
         "book/timeline.yaml:1: B004 timeline source 'snow-leter' is neither a bibliography key "
@@ -390,7 +394,7 @@ def test_check_reports_every_problem_at_once_and_exits_1(tmp_path: Path) -> None
         "    hint: did you mean 'snow1855'?",
         "book/book.yaml:7:5: Y001 malformed YAML: expected ',' or ']', but got ':'",
         "sources/snow-letter.md:3: K004 'kind' is 'primry', which is not one of: primary, "
-        "secondary",
+        "secondary, attributed",
         "    hint: did you mean 'primary'?",
         "build failed: 3 error(s), 0 warning(s); nothing was written",
     ]

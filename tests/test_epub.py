@@ -268,3 +268,17 @@ def test_paragraph_numbers_and_figure(reader: Built) -> None:
 @pytest.mark.parametrize("name", ["EPUB/cover.xhtml", "EPUB/nav.xhtml"])
 def test_pages_are_well_formed(reader: Built, name: str) -> None:
     etree.fromstring(reader.epub_files()[name].encode())
+
+
+@pytest.mark.parametrize(("text", "offset", "starts_at"), [
+    ("at DEFCON 2\u2014meaning war", 9, "meaning war"),  # a page may begin after a dash
+    ("one\u2013two", 3, "two"),
+    ("he said \u201cQuote\u201d", 6, "\u201cQuote\u201d"),  # opening quote goes with the page
+    ("a hyph-enated word", 5, "word"),  # inside a split word: the marker follows the word
+    ("plain words", 5, "words"),
+])
+def test_page_marker_position_in_running_text(text: str, offset: int, starts_at: str) -> None:
+    from readerkit.pagebreaks import _position
+
+    assert text[_position(text, offset):] == starts_at
+

@@ -221,7 +221,8 @@ def test_contents_page_numbers_are_the_real_pages(reader: Built, reader_layout: 
 
     openings = {}
     for index, text in enumerate(texts):
-        match = re.match(r"\s*(?:Primary|Secondary) source\n(.+)", text)
+        match = re.match(r"\s*(?:Primary source|Secondary source|Attributed words, not a document)"
+                         r"\n(.+)", text)
         if match:
             openings[match.group(1).split(" (")[0].strip()] = labels[index]
     assert len(openings) == 8
@@ -264,7 +265,7 @@ def test_every_note_sits_on_the_page_of_its_call(mini_root: Path, page_size: str
 
 def test_every_note_of_the_reader_sits_on_the_page_of_its_call(reader_layout: Any) -> None:
     calls, bodies = note_positions(reader_layout.document)
-    assert len(calls) == 69
+    assert len(calls) == 72
     assert {k: (calls[k], bodies.get(k)) for k in calls if calls[k] != bodies.get(k)} == {}
 
 
@@ -460,14 +461,50 @@ def test_chart_comes_from_content_series_and_only_then() -> None:
     assert chart.series == "ALERT" and "ALERT 2" in chart.svg
 
 
+def test_chart_draws_each_named_line_with_a_legend() -> None:
+    marked = [_event("1962-10-16", "shown"),
+              _event("1962-10-22", "up", {"ALERT: Bombers": 3, "ALERT: the others": 3}),
+              _event("1962-10-24", "bombers up", {"ALERT: Bombers": 2}),
+              _event("1962-10-28", "end")]
+    chart = timeline_chart.chart_for(marked)
+    assert chart is not None
+    assert chart.series == "ALERT" and chart.lines == ("Bombers", "the others")
+    from lxml import etree
+
+    svg = etree.fromstring(chart.svg.encode())
+    ns = {"s": "http://www.w3.org/2000/svg"}
+    steps = svg.findall("s:path", ns)
+    assert [p.get("stroke-dasharray") for p in steps] == [None, "6 3"]  # solid, then dashed
+    heights = [{float(point.split(",")[1]) for point in re.findall(r"[\d.]+,[\d.]+", p.get("d"))}
+               for p in steps]
+    assert len(heights[0]) == 2 and len(heights[1]) == 1  # only the bombers' line steps up
+    texts = [t.text for t in svg.findall("s:text", ns)]
+    assert "Bombers" in texts and "the others" in texts  # the legend
+    assert texts.count("ALERT 3, 22 Oct") == 1  # one label where both lines change together
+    desc = svg.find("s:desc", ns).text
+    assert "Bombers: ALERT 2 from 24 October 1962" in desc
+    assert "the others: ALERT 3 from 22 October 1962" in desc
+    assert "the others: ALERT 2" not in desc
+    assert "Bombers (solid line) and the others (dashed line)" in chart.caption
+    assert "one step line each for Bombers and the others" in chart.alt
+
+
 def test_the_reader_prints_its_defcon_chart_with_alt_text(reader: Built, mini_root: Path) -> None:
     from conftest import REPO
 
     html = print_html(REPO)
     timeline = html[html.index('id="timeline"'):html.index('id="glossary"')]
     assert '<figure class="timeline-figure"' in timeline and "<svg" in timeline
-    assert "DEFCON 3 from 22 October 1962" in timeline
-    assert "DEFCON 2 from 24 October 1962" in timeline
+    # SAC and the other forces are separate lines: only SAC went to DEFCON 2
+    assert "Strategic Air Command: DEFCON 3 from 22 October 1962" in timeline
+    assert "other U.S. forces: DEFCON 3 from 22 October 1962" in timeline
+    assert "Strategic Air Command: DEFCON 2 from 24 October 1962" in timeline
+    assert "other U.S. forces: DEFCON 2" not in timeline
+    text = reader.pdf_text()
+    assert "Strategic Air Command (solid line) and other U.S. forces (dashed line)" in " ".join(
+        text.split())
+    epub = reader.epub_files()
+    assert "other U.S. forces" in epub["EPUB/images/timeline.svg"]
     figures = _struct_elements(pypdf.PdfReader(reader.pdf), "/Figure")
     assert [str(f.get("/Alt")) for f in figures] == [
         "14–30 October 1962: events and DEFCON level"]

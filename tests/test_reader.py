@@ -62,13 +62,45 @@ def test_a_reworded_excerpt_is_an_error_showing_the_captures_wording(tmp_path: P
     assert "the world held its breath as the two superpowers" in done.stderr.split("hint:")[1]
 
 
-def test_primary_and_secondary_sources(project) -> None:  # type: ignore[no-untyped-def]
+def test_primary_secondary_and_attributed_sources(project) -> None:  # type: ignore[no-untyped-def]
     kinds = Counter(s.kind for s in project.sources.values())
-    assert kinds["primary"] >= 3 and kinds["secondary"] >= 5
+    assert kinds["primary"] >= 2 and kinds["secondary"] >= 5
+    assert project.sources["kennedy-remarks-diplo"].kind == "attributed"  # no document found
     for source in project.sources.values():
         assert source.rights, source.id
-        if source.kind == "primary":
-            assert "quoted" in source.title.lower() or "attributed" in source.title.lower()
+        if source.kind == "primary":  # each reached us inside another text, which it names
+            assert "quoted" in source.title.lower(), source.id
+            assert source.quoted_in in project.bibliography, source.id
+
+
+def test_source_headers_say_how_each_text_reached_the_reader(reader: Built) -> None:
+    from lxml import html as lxml_html
+
+    text = re.sub(r"-\s+", "-", " ".join(reader.pdf_text().split()))
+    assert "Attributed words, not a document" in text
+    assert "As quoted in: Office of the Historian" in text
+    assert "Text cleaned from the capture sources/raw/milestones-cuban-missile-crisis.txt." in text
+    pages = [lxml_html.fromstring(v.encode()) for k, v in reader.epub_files().items()
+             if k.endswith(".xhtml")]
+
+    def header(source_id: str) -> tuple[str, str]:
+        for page in pages:
+            found = page.xpath(f'//*[@id="src-{source_id}"]')
+            if found:
+                kind = found[0].xpath('.//*[contains(@class, "source-kind")]')[0].text_content()
+                cite = found[0].xpath('.//*[@class="source-citation"]')[0].text_content()
+                return kind, " ".join(cite.split())
+        raise AssertionError(source_id)
+
+    kind, cite = header("khrushchev-letter-1962-10-26")
+    assert kind == "Primary source"
+    assert cite.startswith("From: Khrushchev, Nikita S.")
+    assert "As quoted in: Office of the Historian" in cite
+    assert cite.endswith("Text cleaned from the capture "
+                         "sources/raw/milestones-cuban-missile-crisis.txt.")
+    kind, cite = header("kennedy-remarks-diplo")
+    assert kind == "Attributed words, not a document" and "As quoted in" not in cite
+    assert cite.endswith("sources/raw/diplo-triumph-of-diplomacy.txt.")
 
 
 def test_apparatus_counts(project) -> None:  # type: ignore[no-untyped-def]

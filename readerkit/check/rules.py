@@ -130,6 +130,8 @@ def _citations(project: Project) -> Iterator[tuple[str, Path, int]]:
     for source in project.sources.values():
         if source.cite:
             yield source.cite, source.path, source.line_of.get("cite", 1)
+        if source.quoted_in:
+            yield source.quoted_in, source.path, source.line_of.get("quoted_in", 1)
         for offset, line in enumerate(source.body.split("\n")):
             for key in cited_keys(line):
                 yield key, source.path, source.body_line + offset

@@ -189,9 +189,8 @@ def timeline_image(book: BookDoc) -> dict[str, str] | None:
     svg = chart.svg
     if not svg.lstrip().startswith("<?xml"):
         svg = '<?xml version="1.0" encoding="UTF-8"?>\n' + svg
-    alt = (f"Chart: {chart.title}. One column per day, a dot for each event, and the "
-           f"{chart.series} level as a step line. Every event is listed in the timeline below.")
-    return {"href": "images/timeline.svg", "alt": alt, "caption": chart.caption, "svg": svg}
+    return {"href": "images/timeline.svg", "alt": chart.alt, "caption": chart.caption,
+            "svg": svg}  # the caption as in print
 
 
 def package(book: BookDoc, print_pages: PageMap | None) -> bytes:

@@ -34,6 +34,10 @@ NO_PHRASING = frozenset({"ol", "ul", "dl", "table", "thead", "tbody", "tfoot", "
                          "html", "head"})
 # Print ids whose element is called differently in the EPUB.
 EPUB_ID = {"contents": "toc"}
+# A line, and so a page, may end just after a dash ("DEFCON 2—meaning"): the dash stays on the
+# page before, and the word after it begins the new page (it is neither opening punctuation nor
+# part of a word split across the turn).
+BREAK_AFTER = frozenset("\u2014\u2013")
 
 
 def classes(element: Any) -> set[str]:
@@ -93,7 +97,7 @@ def _position(text: str, offset: int, edges: set[int] = frozenset()) -> int:  # 
 
     # Opening punctuation ("“Quote") belongs to the new page.
     while pos > 0 and pos not in edges and not text[pos - 1].isalnum() \
-            and not text[pos - 1].isspace():
+            and not text[pos - 1].isspace() and text[pos - 1] not in BREAK_AFTER:
         pos -= 1
     # Inside a word split across the page turn: the marker goes after that word.
     if 0 < pos < len(text) and pos not in edges and text[pos - 1].isalnum():

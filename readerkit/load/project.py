@@ -51,6 +51,7 @@ SOURCE_FIELDS = (
     Field("date", required=True, is_date=True, undated_ok=True),
     Field("cite", required=True),
     Field("captured_from"),
+    Field("quoted_in"),
     Field("rights"),
 )
 ANNOTATION_FIELDS = (

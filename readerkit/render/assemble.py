@@ -65,6 +65,7 @@ def _source_doc(
         paragraphs=paragraphs,
         anchor=anchors.source(source.id),
         glossary_uses={use.slug: use.element_id for use in uses},
+        quoted_in_html=rendered.bibliography.get(source.quoted_in, "") if source.quoted_in else "",
     )
 
 

@@ -1,10 +1,13 @@
-"""A drawn timeline: the days of a crisis, its events, and a level series (e.g. DEFCON) as SVG.
+"""A drawn timeline: the days of a crisis, its events, and level series (e.g. DEFCON) as SVG.
 
 Pure functions, no I/O: the print edition inlines the SVG in the timeline appendix and the EPUB
 stores it as an image file. Where the levels come from is the content's business: a timeline
 event in book/timeline.yaml may carry `series: {NAME: number}`, the level of series NAME in force
-from that event's date on (for DEFCON, 5 is the calmest and 1 the most severe). A timeline
-without any `series` value has no chart (`chart_for` returns None).
+from that event's date on (for DEFCON, 5 is the calmest and 1 the most severe). A NAME of the
+form `SCALE: LINE` (e.g. `DEFCON: SAC`) is one named line on the scale SCALE: every line of the
+first scale used is drawn on the same chart, each in its own stroke, with a legend, so that
+forces at different levels are not drawn as one. A timeline without any `series` value has no
+chart (`chart_for` returns None).
 
 The chart covers the run of day-dated events around the series values: starting from the days
 that carry a series value, it takes in neighbouring day-dated events while consecutive dates are
@@ -41,18 +44,48 @@ class LevelChange:
 
 
 @dataclass(frozen=True)
+class Line:
+    """One named step line of a scale ("" for a scale's only, unnamed line)."""
+
+    name: str
+    changes: tuple[LevelChange, ...]
+
+
+# How the lines differ in print (black and white): stroke dash pattern, width, legend word.
+LINE_STYLES = (("", 2.2, "solid"), ("6 3", 1.8, "dashed"), ("2 2", 1.8, "dotted"),
+               ("8 2 2 2", 1.8, "dash-dotted"))
+
+
+@dataclass(frozen=True)
 class Chart:
     svg: str
     title: str
     series: str
     first: date
     last: date
+    lines: tuple[str, ...] = ()  # the named lines, in legend order; () for one unnamed line
+
+    def _what(self) -> str:
+        if len(self.lines) < 2:
+            return f"the line shows the {self.series} level in force"
+        styles = [f"{name} ({LINE_STYLES[i % len(LINE_STYLES)][2]} line)"
+                  for i, name in enumerate(self.lines)]
+        return (f"the lines show the {self.series} level in force for "
+                + ", ".join(styles[:-1]) + " and " + styles[-1])
 
     @property
     def caption(self) -> str:
         """The caption under the chart, in every format."""
-        return ("Each dot is one event of the timeline below, on its day; the line shows the "
-                f"{self.series} level in force from the day it changed.")
+        return (f"Each dot is one event of the timeline below, on its day; {self._what()} "
+                "from the day it changed.")
+
+    @property
+    def alt(self) -> str:
+        drawn = (f"the {self.series} level as a step line" if len(self.lines) < 2 else
+                 f"the {self.series} level as one step line each for "
+                 + ", ".join(self.lines[:-1]) + " and " + self.lines[-1])
+        return (f"Chart: {self.title}. One column per day, a dot for each event, and {drawn}. "
+                "Every event is listed in the timeline below.")
 
 
 def _day(text: str) -> date | None:
@@ -96,10 +129,15 @@ def timeline_svg(
     severest: int = 1,
     first: date | None = None,
     last: date | None = None,
+    lines: Sequence[Line] = (),
 ) -> str:
     """A standalone SVG (viewBox-sized, with <title> and <desc>): one column per day, a dot per
-    event, and the level series as a step line (severest at the top)."""
-    days = [e.day for e in events] + [c.day for c in defcon_levels]
+    event, and each level line as a step line (severest at the top). `lines` draws several
+    named lines of the scale `series`, with a legend; without it `defcon_levels` is the one
+    unnamed line."""
+    drawn = list(lines) or [Line("", tuple(defcon_levels))]
+    named = len(drawn) > 1 or bool(drawn[0].name)
+    days = [e.day for e in events] + [c.day for line in drawn for c in line.changes]
     if not days:
         raise ValueError("nothing to chart")
     first = first or min(days)
@@ -113,7 +151,8 @@ def timeline_svg(
         per_day[e.day] = per_day.get(e.day, 0) + 1
     max_dots = max(per_day.values(), default=1)
     axis_y = dots_top + max_dots * 9 + 4
-    height = axis_y + 34
+    legend_y = axis_y + 46
+    height = axis_y + 34 + (22 if named else 0)
     col = (width - left - right) / n_days
     levels = sorted(range(min(calmest, severest), max(calmest, severest) + 1),
                     key=lambda v: abs(v - calmest))  # calmest first (bottom)
@@ -127,11 +166,12 @@ def timeline_svg(
 
     out: list[str] = []
     add = out.append
-    changes = sorted(defcon_levels, key=lambda c: c.day)
     desc_bits = [f"{len(events)} events between {_long(first)} and {_long(last)}."]
-    for change in changes:
-        desc_bits.append(f"{series} {change.level} from {_long(change.day)}"
-                         + (f" ({change.label})" if change.label else "") + ".")
+    for line in drawn:
+        for change in sorted(line.changes, key=lambda c: c.day):
+            desc_bits.append((f"{line.name}: " if line.name else "")
+                             + f"{series} {change.level} from {_long(change.day)}"
+                             + (f" ({change.label})" if change.label else "") + ".")
     add(f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {width:.0f} {height:.0f}" '
         f'role="img" aria-labelledby="chart-title chart-desc" font-family="{FONT}">')
     add(f'<title id="chart-title">{escape(title)}</title>')
@@ -174,12 +214,19 @@ def timeline_svg(
         cx = x_of(e.day) + col / 2
         cy = dots_top + 4 + k * 9
         add(f'<circle cx="{cx:.1f}" cy="{cy:.1f}" r="3.2" fill="#222"/>')
-    # The level series: a step line from its first value to the end of the window
-    if changes:
+    # Each level line: a step line from its first value to the end of the window. Lines are
+    # set a little apart, so that two at the same level are both seen.
+    labelled: set[tuple[date, int]] = set()
+    for index, line in enumerate(drawn):
+        changes = sorted(line.changes, key=lambda c: c.day)
+        if not changes:
+            continue
+        dash, stroke_width, _ = LINE_STYLES[index % len(LINE_STYLES)]
+        shift = (index - (len(drawn) - 1) / 2) * 3.0
         points: list[tuple[float, float]] = []
         for i, change in enumerate(changes):
             x = x_of(change.day)
-            y = y_of(change.level)
+            y = y_of(change.level) + shift
             if points:
                 points.append((x, points[-1][1]))
             points.append((x, y))
@@ -187,14 +234,29 @@ def timeline_svg(
             points.append((end, y))
         path = " ".join(f"{'M' if i == 0 else 'L'}{x:.1f},{y:.1f}"
                         for i, (x, y) in enumerate(points))
-        add(f'<path d="{path}" fill="none" stroke="#000" stroke-width="2.2" '
-            f'stroke-linejoin="miter"/>')
+        dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+        add(f'<path d="{path}" fill="none" stroke="#000" stroke-width="{stroke_width}"'
+            f'{dash_attr} stroke-linejoin="miter"/>')
         for change in changes:
-            x, y = x_of(change.day), y_of(change.level)
+            x, y = x_of(change.day), y_of(change.level) + shift
             add(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="#000"/>')
-            add(f'<text x="{x - 5:.1f}" y="{y - 6:.1f}" font-size="10" text-anchor="end" '
-                'fill="#000">'
+            if (change.day, change.level) in labelled:
+                continue  # another line already names this level on this day
+            labelled.add((change.day, change.level))
+            add(f'<text x="{x - 5:.1f}" y="{y_of(change.level) - 6:.1f}" font-size="10" '
+                'text-anchor="end" fill="#000">'
                 f'{escape(series)} {change.level}, {escape(_short(change.day))}</text>')
+    if named:
+        x = left
+        for index, line in enumerate(drawn):
+            dash, stroke_width, _ = LINE_STYLES[index % len(LINE_STYLES)]
+            dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
+            add(f'<line x1="{x:.1f}" y1="{legend_y - 3.5:.1f}" x2="{x + 28:.1f}" '
+                f'y2="{legend_y - 3.5:.1f}" stroke="#000" stroke-width="{stroke_width}"'
+                f'{dash_attr}/>')
+            add(f'<text x="{x + 34:.1f}" y="{legend_y:.1f}" font-size="10" fill="#000">'
+                f'{escape(line.name or series)}</text>')
+            x += 34 + 6.0 * len(line.name or series) + 24
     add(f'<text x="{left:.1f}" y="{top - 10:.1f}" font-size="11" fill="#000">'
         f'{escape(title)}</text>')
     add("</svg>")
@@ -214,17 +276,28 @@ def _series_of(event: Any) -> dict[str, int]:
     return values
 
 
+def _scale_and_line(name: str) -> tuple[str, str]:
+    """'DEFCON: SAC' -> ('DEFCON', 'SAC'); 'DEFCON' -> ('DEFCON', '')."""
+    scale, _, line = name.partition(":")
+    return scale.strip(), line.strip()
+
+
 def chart_for(timeline: Iterable[Any]) -> Chart | None:
     """The chart for a project's timeline events (objects with .date, .event, .series), or None
-    when no event carries a `series` value. One series is drawn: the first name used."""
+    when no event carries a `series` value. One scale is drawn, the first name used: each of
+    its named lines (`SCALE: LINE`) as a line of its own."""
     dated = [(d, e) for e in timeline if (d := _day(str(getattr(e, "date", ""))))]
     dated.sort(key=lambda pair: pair[0])
     marked = [(d, e, s) for d, e in dated if (s := _series_of(e))]
     if not marked:
         return None
-    name = next(iter(marked[0][2]))
-    first = min(d for d, _, s in marked if name in s)
-    last = max(d for d, _, s in marked if name in s)
+    scale = _scale_and_line(next(iter(marked[0][2])))[0]
+    on_scale = [(d, e, {line: level for name, level in s.items()
+                        for sc, line in [_scale_and_line(name)] if sc == scale})
+                for d, e, s in marked]
+    on_scale = [(d, e, s) for d, e, s in on_scale if s]
+    first = min(d for d, _, _ in on_scale)
+    last = max(d for d, _, _ in on_scale)
     days = sorted({d for d, _ in dated})
     i = days.index(first)
     while i > 0 and (days[i] - days[i - 1]).days <= MAX_GAP_DAYS:
@@ -234,8 +307,14 @@ def chart_for(timeline: Iterable[Any]) -> Chart | None:
         j += 1
     first, last = days[i], days[j]
     events = [ChartEvent(d, _plain(str(e.event))) for d, e in dated if first <= d <= last]
-    changes = [LevelChange(d, s[name], _plain(str(e.event))[:80])
-               for d, e, s in marked if name in s and first <= d <= last]
-    title = f"{_span(first, last)}: events and {name} level"
-    svg = timeline_svg(events, changes, title=title, series=name, first=first, last=last)
-    return Chart(svg=svg, title=title, series=name, first=first, last=last)
+    names: list[str] = []
+    for _, _, s in on_scale:
+        names += [name for name in s if name not in names]
+    lines = [Line(name, tuple(LevelChange(d, s[name], _plain(str(e.event))[:80])
+                              for d, e, s in on_scale if name in s and first <= d <= last))
+             for name in names]
+    title = f"{_span(first, last)}: events and {scale} level"
+    svg = timeline_svg(events, [], title=title, series=scale, first=first, last=last,
+                       lines=lines)
+    legend = tuple(names) if len(names) > 1 or names[0] else ()
+    return Chart(svg=svg, title=title, series=scale, first=first, last=last, lines=legend)
