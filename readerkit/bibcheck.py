@@ -15,6 +15,7 @@ from datetime import date
 from pathlib import Path
 
 from .diagnostics import Diagnostics
+from .model import BibEntry
 from .schema import did_you_mean
 
 # Entry types Pandoc's BibLaTeX reader gives a CSL type (checked against pandoc 3.9), and
@@ -221,3 +222,81 @@ def _organisations(path: Path, entry: RawEntry, diags: Diagnostics) -> None:
             diags.warning(path, entry.line_of(name), "B009",
                           f"'{name}' of '{entry.key}' looks like an organisation but would be "
                           f"read as a person's name, inverted at its comma: {decoded}", fix)
+
+
+# Title case: Pandoc turns a BibLaTeX title into sentence case and the style title-cases it
+# again; what the round trip loses is what no brace protected. Chicago lowercases articles,
+# prepositions and conjunctions inside a title; other changes are not Chicago's.
+TITLE_FIELDS = ("title", "subtitle", "booktitle", "maintitle", "series", "journaltitle",
+                "journal")
+LOWERED_BY_CHICAGO = frozenset([
+    "about", "above", "across", "after", "against", "along", "among", "and", "around", "as",
+    "at", "before", "behind", "below", "beneath", "beside", "between", "beyond", "but", "by",
+    "down", "during", "for", "from", "in", "inside", "into", "like", "near", "nor", "of",
+    "off", "on", "onto", "or", "out", "outside", "over", "past", "per", "since", "so", "than",
+    "through", "till", "to", "toward", "towards", "under", "until", "up", "upon", "via",
+    "with", "within", "without", "yet",
+])  # not "a", "an", "the": capitalised inside a title, they begin a title or a name
+NAME_PARTICLES = frozenset(["da", "de", "del", "della", "der", "di", "du", "la", "le", "van",
+                            "von", "y"])
+TOKEN = re.compile(r"\w+(?:[.'’]\w+)*(?:(?<=\b[^\W\d_])\.)?")  # 'F.' keeps its period
+
+
+def _tokens(text: str) -> list[str]:
+    return TOKEN.findall(text.replace("’", "'"))
+
+
+def case_changes(written: str, printed: str) -> list[tuple[str, str]]:
+    """(as written, as printed) for each word of `written` whose case citeproc changed in
+    `printed` in a way Chicago's title case does not explain; [] if `written` is not found."""
+    want, got = _tokens(written), _tokens(printed)
+    folded = [word.casefold() for word in got]
+    target = [word.casefold() for word in want]
+    for start in range(len(got) - len(want) + 1):
+        if want and folded[start:start + len(want)] == target:
+            return [(a, b) for a, b in zip(want, got[start:start + len(want)], strict=True)
+                    if a != b and not _chicago_case(a, b)]
+    return []
+
+
+def _chicago_case(written: str, printed: str) -> bool:
+    if printed == written.lower():  # lowered: only the small words Chicago lowers
+        return printed in LOWERED_BY_CHICAGO
+    if printed == written.capitalize() and written.islower():  # raised: a plain word
+        return written not in NAME_PARTICLES
+    return False
+
+
+def check_title_case(path: Path, entries: dict[str, BibEntry], printed: dict[str, str],
+                     diags: Diagnostics) -> None:
+    """Warn (B010) where the printed bibliography entry changes the case of a title word the
+    .bib did not protect: an initial, a proper noun, a title inside the title."""
+    for key, entry in entries.items():
+        text = printed.get(key)
+        if not text:
+            continue
+        for name in TITLE_FIELDS:
+            changes = case_changes(entry.decoded.get(name, ""), text)
+            if changes:
+                shown = ", ".join(f"'{a}' as '{b}'" for a, b in changes)
+                braced = ", ".join(f"{{{a}}}" for a, _ in changes)
+                diags.warning(path, entry.field_lines.get(name, entry.line), "B010",
+                              f"'{name}' of '{key}' would print {shown} (citeproc's title "
+                              "case)",
+                              f"brace what must keep its case: {braced}, or the whole "
+                              "name or inner title")
+
+
+PANDOC_BIB_ERROR = re.compile(
+    r"Error (?:reading bibliography file|at) \"?[^\n]*?\"?:?\s*\(line (\d+), column (\d+)\):?"
+    r"\s*(.*)", re.S)
+
+
+def pandoc_bib_error(message: str) -> tuple[int, int, str] | None:
+    """(line, column, reason) when Pandoc failed on the bibliography file (a mistake
+    bibtexparser let through), else None."""
+    match = PANDOC_BIB_ERROR.search(message)
+    if match is None or "bib" not in message[: match.start(1)]:
+        return None
+    reason = " ".join(match.group(3).split("\n")[0].split()) or "Pandoc could not read it"
+    return int(match.group(1)), int(match.group(2)), reason

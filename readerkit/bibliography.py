@@ -63,7 +63,8 @@ def load(root: Path, path: Path, diags: Diagnostics) -> dict[str, BibEntry]:
     bibcheck.check(path, raw_entries, diags)
     entries = {
         entry.key: BibEntry(key=entry.key, entry_type=entry.entry_type, fields=entry.raw,
-                            line=entry.line, decoded=entry.decoded)
+                            line=entry.line, decoded=entry.decoded,
+                            field_lines=entry.field_lines)
         for entry in raw_entries
     }
     for entry in entries.values():

@@ -14,9 +14,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from . import assemble, checks, quotations
+from . import assemble, bibcheck, checks, quotations
 from .cache import Cache, activated, file_digest, key, tree_digest
 from .diagnostics import BuildAborted, Diagnostics
+from .htmltools import parse_fragment, text_of
 from .model import Project
 from .pandoc import PandocFailed
 from .project import load_project
@@ -94,8 +95,18 @@ def assemble_book(project: Project, diags: Diagnostics) -> assemble.BookDoc:
     try:
         rendered = assemble.render_fragments(project)
     except PandocFailed as error:
-        diags.error(project.book.path, 0, "P001", f"Pandoc failed: {error}")
+        located = bibcheck.pandoc_bib_error(str(error))
+        if located is None:
+            diags.error(project.book.path, 0, "P001", f"Pandoc failed: {error}")
+        else:  # the .bib's own mistake, at its own line
+            line, column, reason = located
+            diags.error(project.bibliography_path, line, "B001",
+                        f"BibTeX syntax error: {reason}",
+                        "check the braces and the commas between fields", column=column)
         raise BuildAborted(diags) from None
+    bibcheck.check_title_case(project.bibliography_path, project.bibliography,
+                              {key: text_of(parse_fragment(entry))
+                               for key, entry in rendered.bibliography.items()}, diags)
     book = assemble.assemble(project, rendered, diags)
     for item in book.glossary:
         if not item.uses:
