@@ -283,8 +283,8 @@ def check_title_case(path: Path, entries: dict[str, BibEntry], printed: dict[str
                 diags.warning(path, entry.field_lines.get(name, entry.line), "B010",
                               f"'{name}' of '{key}' would print {shown} (citeproc's title "
                               "case)",
-                              f"brace what must keep its case: {braced}, or the whole "
-                              "name or inner title")
+                              f"brace what must keep its case: {braced}, or a whole name; "
+                              "an inner title whole, command included: {\\emph{...}}")
 
 
 PANDOC_BIB_ERROR = re.compile(
