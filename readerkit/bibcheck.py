@@ -145,21 +145,23 @@ def _required(path: Path, entry: RawEntry, diags: Diagnostics) -> None:
         return any(entry.decoded.get(name, "").strip() for name in names)
 
     online = entry.entry_type in ("online", "www", "electronic")
+    # keywords = {undated} / {unsigned}: the editor has checked there is none to give.
+    known = {word.strip().lower() for word in entry.decoded.get("keywords", "").split(",")}
     missing = []
-    if not has(WHO):
+    if not has(WHO) and "unsigned" not in known:
         missing.append("author, editor or organization")
     when = WHEN_ONLINE if online else WHEN
-    if not has(when):
+    if not has(when) and "undated" not in known:
         missing.append(", ".join(when[:-1]) + " or " + when[-1])
     container = CONTAINER.get(entry.entry_type)
     if container and not has(container):
         missing.append(" or ".join(container))
     if not missing:
         return
-    hint = ("Chicago begins an unsigned work with its title and prints 'n.d.' for an undated "
-            "one; add what the work itself shows")
-    if online and not has(when):
-        hint += ", and for an undated web page urldate = {YYYY-MM-DD}, the day you consulted it"
+    hint = "add what the work shows"
+    if online and any("urldate" in item for item in missing):
+        hint += " (for a web page, or urldate = {YYYY-MM-DD}: the day it was consulted)"
+    hint += "; if there is none to give, say so: keywords = {undated} or {unsigned}"
     diags.warning(path, entry.line, "B008",
                   f"@{entry.entry_type} entry '{entry.key}' has no {'; no '.join(missing)}",
                   hint)
