@@ -46,8 +46,9 @@ CONTAINER = {
 DATE_FIELDS = ("date", "urldate", "origdate", "eventdate")
 ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?[?~%]?")
 YEAR = re.compile(r"-?\d{1,4}")
-# A field that swallowed the next one: `title = {X}` with no comma before `year = {1855}`.
-SWALLOWED_FIELD = re.compile(r"[}\"]\s*\n(\s*)([A-Za-z][\w:-]*)\s*=")
+# A field that swallowed the next one: `title = {X}` with no comma before `year = {1855}`
+# leaves "year = {1855}" after the value's closing brace.
+SWALLOWED_FIELD = re.compile(r"(\s*)([A-Za-z][\w:-]*)\s*=")
 
 NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "editora", "editorb")
 LIST_FIELDS = ("organization", "publisher", "institution", "location", "address", "school")
@@ -92,16 +93,43 @@ def _type_hint(entry_type: str) -> str:
             or "use a BibLaTeX type such as @book, @article, @incollection, @online or @misc")
 
 
+def _after_delimited(value: str) -> str | None:
+    """What follows a value's first {...} or "..." group ('' if nothing), None if the value
+    is not delimited. bibtexparser keeps such a rest in the value; Pandoc refuses it."""
+    if not value or value[0] not in "{\"":
+        return None
+    depth = 0
+    for index, char in enumerate(value):
+        if value[0] == "{" or char != "\"":
+            depth += (char == "{") - (char == "}")
+        if value[0] == "{" and depth == 0:
+            return value[index + 1:]
+        if value[0] == "\"" and char == "\"" and index and depth == 0:
+            return value[index + 1:]
+    return None
+
+
 def _swallowed_field(path: Path, entry: RawEntry, diags: Diagnostics) -> bool:
+    """A missing comma (the next field read into this value) or a field without a name:
+    one B001 at the line of the mistake."""
     for name, value in entry.raw.items():
-        match = SWALLOWED_FIELD.search(value)
-        if match:
-            line = entry.line_of(name) + value[: match.start(2)].count("\n")
-            diags.error(path, line, "B001",
-                        f"BibTeX syntax error: no comma before field '{match.group(2)}' "
-                        f"(entry '{entry.key}')",
-                        "end the line before it with a comma")
+        if not name:
+            diags.error(path, entry.line_of(name), "B001",
+                        f"BibTeX syntax error: a field without a name (entry '{entry.key}')",
+                        "write name = {value}, or remove the stray '='")
             return True
+        rest = _after_delimited(value)
+        if not rest or rest.lstrip().startswith("#"):  # '#' joins strings: valid BibTeX
+            continue
+        following = SWALLOWED_FIELD.match(rest)
+        if following is None:
+            continue  # '{Kennedy} Exchanges' is a value's own text; Pandoc judges the rest
+        line = entry.line_of(name) + value[: len(value) - len(rest)].count("\n")
+        diags.error(path, line + following.group(1).count("\n"), "B001",
+                    f"BibTeX syntax error: no comma before field '{following.group(2)}' "
+                    f"(entry '{entry.key}')",
+                    "end the field before it with a comma")
+        return True
     return False
 
 
