@@ -247,11 +247,12 @@ def _organisations(path: Path, entry: RawEntry, diags: Diagnostics) -> None:
             diags.warning(path, entry.line_of(name), "B009",
                           f"'{name}' of '{entry.key}' would print as {len(parts)} people "
                           f"(it is split at 'and'): {decoded}", fix)
-        elif len(parts) == 1 and people and "," in parts[0] and _looks_like_organisation(
-                parts[0].split(",")[0]):
+        elif len(parts) == 1 and people and _looks_like_organisation(parts[0].split(",")[0]):
+            how = ("inverted at its comma" if "," in parts[0]
+                   else f"with '{parts[0].split()[-1]}' as the family name")
             diags.warning(path, entry.line_of(name), "B009",
                           f"'{name}' of '{entry.key}' looks like an organisation but would be "
-                          f"read as a person's name, inverted at its comma: {decoded}", fix)
+                          f"read as a person's name, {how}: {decoded}", fix)
 
 
 # Title case: Pandoc turns a BibLaTeX title into sentence case and the style title-cases it

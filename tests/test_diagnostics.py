@@ -335,6 +335,13 @@ CASES = [
         "one: author = {{Office of the Historian, U.S. Department of State}}",
     ]),
     Case("B009", [replace(BIB, "author = {Editor, Test},",
+                          "author = {General Board of Health},")], [
+        "bibliography.bib:11: B009 (warning) 'author' of 'editor2026' looks like an "
+        "organisation but would be read as a person's name, with 'Health' as the family name: "
+        "General Board of Health\n    hint: brace the whole name, so it stays one: "
+        "author = {{General Board of Health}}",
+    ]),
+    Case("B009", [replace(BIB, "author = {Editor, Test},",
                           "author = {Bureau of Pumps and Wells},")], [
         "bibliography.bib:11: B009 (warning) 'author' of 'editor2026' would print as 2 people "
         "(it is split at 'and'): Bureau of Pumps and Wells\n    hint: brace the whole name, so "
