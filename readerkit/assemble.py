@@ -184,13 +184,19 @@ def render_fragments(project: Project) -> pandoc.Rendered:
         cwd=project.root,
         lang=project.book.lang,
     )
+    return with_references(project, rendered)
+
+
+def with_references(project: Project, rendered: pandoc.Rendered) -> pandoc.Rendered:
+    """Pandoc's output made ready for print: URL links marked for Chicago's line breaks, and
+    the short forms (citeproc's) of the references the timeline lists."""
     for table in (rendered.html, rendered.notes, rendered.bibliography):
         for name, markup in table.items():
             table[name] = break_urls(markup)
-    if bibliography is not None:
+    if project.bibliography_path.is_file():
         keys = [key for event in project.timeline for key in event.sources
                 if key in project.bibliography and key not in project.sources]
-        forms = short_forms(keys, bibliography=bibliography, cwd=project.root,
+        forms = short_forms(keys, bibliography=project.bibliography_path, cwd=project.root,
                             lang=project.book.lang)
         rendered.short_forms = {key: break_urls(form) for key, form in forms.items()}
     return rendered

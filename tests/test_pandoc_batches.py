@@ -232,9 +232,9 @@ def test_editing_a_note_without_citation_reruns_only_its_batch(
     assert edited.html["ann:snow-spot"] == cold.html["ann:snow-spot"]
     with cache.activated(None):
         project, _ = load_checked(root)
-        whole = pandoc.render_one_document(
+        whole = assemble.with_references(project, pandoc.render_one_document(
             assemble._fragments(project), bibliography=project.bibliography_path,
-            csl=assemble.csl_path(), cwd=project.root, lang=project.book.lang)
+            csl=assemble.csl_path(), cwd=project.root, lang=project.book.lang))
     assert pickle.dumps(edited) == pickle.dumps(whole)
 
 
