@@ -46,6 +46,7 @@ CONTAINER = {
 DATE_FIELDS = ("date", "urldate", "origdate", "eventdate")
 ISO_DATE = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?[?~%]?")
 YEAR = re.compile(r"-?\d{1,4}")
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 # A field that swallowed the next one: `title = {X}` with no comma before `year = {1855}`
 # leaves "year = {1855}" after the value's closing brace.
 SWALLOWED_FIELD = re.compile(r"(\s*)([A-Za-z][\w:-]*)\s*=")
@@ -161,6 +162,12 @@ def _dates(path: Path, entry: RawEntry, diags: Diagnostics) -> None:
                         f"'{name}' of '{entry.key}' is '{value}', which is not a real date",
                         "write YYYY, YYYY-MM or YYYY-MM-DD (a range as "
                         "YYYY-MM-DD/YYYY-MM-DD)")
+    month = entry.decoded.get("month")
+    if month is not None and month.strip().lower()[:3] not in MONTHS and not (
+            month.strip().isdigit() and 1 <= int(month) <= 12):
+        diags.error(path, entry.line_of("month"), "B006",
+                    f"'month' of '{entry.key}' is '{month}', which is not a month",
+                    "write 1 to 12 (or jan to dec), or a full date as date = {YYYY-MM-DD}")
     year = entry.decoded.get("year")
     if year is not None and not YEAR.fullmatch(year.strip()):
         diags.error(path, entry.line_of("year"), "B006",

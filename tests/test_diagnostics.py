@@ -307,6 +307,10 @@ CASES = [
         "bibliography.bib:13: B006 'year' of 'editor2026' is '202b', which is not a year\n"
         "    hint: write the year in digits, or a full date as date = {YYYY-MM-DD}",
     ]),
+    Case("B006", [replace(BIB, "year = {2026}", "year = {2026},\n  month = {13}")], [
+        "bibliography.bib:14: B006 'month' of 'editor2026' is '13', which is not a month\n"
+        "    hint: write 1 to 12 (or jan to dec), or a full date as date = {YYYY-MM-DD}",
+    ]),
     Case("B007", [replace(BIB, "@book{snow1855", "@bok{snow1855")], [
         "bibliography.bib:1: B007 bibliography entry 'snow1855' has unknown type '@bok'\n"
         "    hint: did you mean 'book'?",
