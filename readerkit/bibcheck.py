@@ -87,6 +87,26 @@ def check(path: Path, entries: list[RawEntry], diags: Diagnostics) -> None:
         _organisations(path, entry, diags)
 
 
+ENTRY_KEY = re.compile(r"@\w+\s*[{(]\s*([^,\s{}()]+)")
+
+
+def unclosed_entry(text: str, raw: str, line: int, reason: str) -> str | None:
+    """bibtexparser's reason for a block of `text` it gave up on, said as the mistake it
+    nearly always is (None if it is something else): a brace not closed, found where the next
+    entry starts or where the file ends. `line` is the block's first line."""
+    key = ENTRY_KEY.match(raw.lstrip())
+    name = f"entry '{key.group(1)}'" if key else "this entry"
+    if reason.startswith("Unexpected block start"):
+        lines = text.split("\n")
+        after = next((number for number in range(line + raw.count("\n"), len(lines) + 1)
+                      if lines[number - 1].lstrip().startswith("@")), None)
+        where = f", at line {after}," if after else ""
+        return f"a brace is not closed in {name}: the next entry{where} starts inside it"
+    if reason.startswith("Unexpectedly reached end of file"):
+        return f"a brace is not closed in {name}: the file ends inside it"
+    return None
+
+
 def _type_hint(entry_type: str) -> str:
     if entry_type in INSTEAD:
         return f"Pandoc reads it as @misc: write @{INSTEAD[entry_type]}"

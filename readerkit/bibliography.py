@@ -44,8 +44,13 @@ def load(root: Path, path: Path, diags: Diagnostics) -> dict[str, BibEntry]:
         elif isinstance(block, ParsingFailedBlock):
             reason = getattr(block.error, "abort_reason", "") or str(block.error or "")
             reason = reason.strip().rstrip(".") or "the entry could not be read"
-            diags.error(path, line, "B001", f"BibTeX syntax error: {reason}",
-                        "check the braces and the commas between fields")
+            unclosed = bibcheck.unclosed_entry(text, block.raw, line, reason)
+            if unclosed:
+                diags.error(path, line, "B001", f"BibTeX syntax error: {unclosed}",
+                            "every { needs its }: look for a value not closed before its comma")
+            else:
+                diags.error(path, line, "B001", f"BibTeX syntax error: {reason}",
+                            "check the braces and the commas between fields")
     # Decoded with pylatexenc (bibtexparser's middleware), never by string replacement.
     decoded = LatexDecodingMiddleware(allow_inplace_modification=False).transform(library)
     raw_entries = [

@@ -256,14 +256,15 @@ CASES = [
     ]),
     # --- bibliography and citations ---------------------------------------------------------
     Case("B001", [replace(BIB, "author = {Editor, Test},", "author = {Editor, Test,")], [
-        "bibliography.bib:10: B001 BibTeX syntax error: Unexpectedly reached end of file\n"
-        "    hint: check the braces and the commas between fields",
+        "bibliography.bib:10: B001 BibTeX syntax error: a brace is not closed in entry "
+        "'editor2026': the file ends inside it\n"
+        "    hint: every { needs its }: look for a value not closed before its comma",
     ]),
     # One mistake, one message: a broken entry cited in a note and the timeline is one B001.
     Case("B001", [replace(BIB, "author = {Snow, John},", "author = {Snow, John,")], [
-        "bibliography.bib:1: B001 BibTeX syntax error: Unexpected block start: `@misc`. Was "
-        "still looking for field-value closing `,` or `}`\n"
-        "    hint: check the braces and the commas between fields",
+        "bibliography.bib:1: B001 BibTeX syntax error: a brace is not closed in entry "
+        "'snow1855': the next entry, at line 10, starts inside it\n"
+        "    hint: every { needs its }: look for a value not closed before its comma",
     ]),
     Case("B001", [replace(BIB, "title = {On the Mode of Communication of Cholera},",
                           "title = {On the Mode of Communication of Cholera}")], [
