@@ -44,7 +44,7 @@ def load(root: Path, path: Path, diags: Diagnostics) -> dict[str, BibEntry]:
         elif isinstance(block, ParsingFailedBlock):
             reason = getattr(block.error, "abort_reason", "") or str(block.error or "")
             reason = reason.strip().rstrip(".") or "the entry could not be read"
-            unclosed = bibcheck.unclosed_entry(text, block.raw, line, reason)
+            unclosed = bibcheck.unclosed_entry(text, block.raw or "", line, reason)
             if unclosed:
                 diags.error(path, line, "B001", f"BibTeX syntax error: {unclosed}",
                             "every { needs its }: look for a value not closed before its comma")
