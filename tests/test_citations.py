@@ -146,7 +146,8 @@ def _prose(pdf_text: str) -> str:
 BIBLIOGRAPHY = [
     "Board of Health and Sanitation, Test City. ‘Report on the Pump at Broad Street’. Test "
     "Journal of Public Health 3, no. 2 (1856): 101–19.",
-    "Durand, Émile, ed. Collected Papers on Water. Vol. 2, Pumps and Wells. Test Press, 1999.",
+    "Durand, Émile, ed. Collected Papers on Water. Vol. 2, Pumps and Wells. Test Press, 1999. "
+    "Reprinted for the test reader.",
     "Editor, Test. The Pump Handle. 2026. Written for this test reader.",
     "Müller, Anna, and Émile Durand. Maps and Cholera: The ‘Ghost’ Pump of Broad Street, "
     "1854–1855. Test Press, 2001.",
