@@ -297,6 +297,7 @@ LOWERED_BY_CHICAGO = frozenset([
 ])  # not "a", "an", "the": capitalised inside a title, they begin a title or a name
 NAME_PARTICLES = frozenset(["da", "de", "del", "della", "der", "di", "du", "la", "le", "van",
                             "von", "y"])
+INNER_TITLE_START = re.compile(r"(?:\\(?:emph|textit)\s*\{|``|“)[\s{]*([A-Za-z]+)")
 TOKEN = re.compile(r"\w+(?:[.'’]\w+)*(?:(?<=\b[^\W\d_])\.)?")  # 'F.' keeps its period
 
 
@@ -304,16 +305,24 @@ def _tokens(text: str) -> list[str]:
     return TOKEN.findall(text.replace("’", "'"))
 
 
-def case_changes(written: str, printed: str) -> list[tuple[str, str]]:
+def inner_title_starts(raw: str) -> frozenset[str]:
+    """First words of the titles inside a raw BibTeX title (\\emph{On ...}, ``The ...''):
+    capitalised there whatever they are."""
+    return frozenset(INNER_TITLE_START.findall(raw))
+
+
+def case_changes(written: str, printed: str,
+                 starts: frozenset[str] = frozenset()) -> list[tuple[str, str]]:
     """(as written, as printed) for each word of `written` whose case citeproc changed in
-    `printed` in a way Chicago's title case does not explain; [] if `written` is not found."""
+    `printed` in a way Chicago's title case does not explain (a small word lowered is one,
+    unless it starts an inner title: `starts`); [] if `written` is not found."""
     want, got = _tokens(written), _tokens(printed)
     folded = [word.casefold() for word in got]
     target = [word.casefold() for word in want]
     for start in range(len(got) - len(want) + 1):
         if want and folded[start:start + len(want)] == target:
             return [(a, b) for a, b in zip(want, got[start:start + len(want)], strict=True)
-                    if a != b and not _chicago_case(a, b)]
+                    if a != b and (a in starts or not _chicago_case(a, b))]
     return []
 
 
@@ -334,7 +343,8 @@ def check_title_case(path: Path, entries: dict[str, BibEntry], printed: dict[str
         if not text:
             continue
         for name in TITLE_FIELDS:
-            changes = case_changes(entry.decoded.get(name, ""), text)
+            changes = case_changes(entry.decoded.get(name, ""), text,
+                                   inner_title_starts(entry.fields.get(name, "")))
             if changes:
                 shown = ", ".join(f"'{a}' as '{b}'" for a, b in changes)
                 braced = ", ".join(f"{{{a}}}" for a, _ in changes)

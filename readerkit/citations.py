@@ -8,6 +8,7 @@ lists such as the timeline's sources, are what the style gives a subsequent note
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import os
 import tempfile
@@ -29,6 +30,7 @@ SEPARATOR_ID = "readerkit-separator"
 SEPARATOR_TITLE = "Zqxreaderkitseparator"
 
 
+@functools.cache
 def style_text() -> bytes:
     """The Chicago style with `note` printed last in bibliography entries."""
     tree = etree.parse(get_style_filepath(CSL_STYLE))

@@ -16,7 +16,13 @@ import pytest
 from conftest import MINI, REPO, Built, copy_reader, run_build
 from lxml import etree
 
-from readerkit.bibcheck import case_changes, pandoc_bib_error, real_date, top_level_split
+from readerkit.bibcheck import (
+    case_changes,
+    inner_title_starts,
+    pandoc_bib_error,
+    real_date,
+    top_level_split,
+)
 from readerkit.citations import cut_short_form, style_text
 from readerkit.urlbreak import break_urls, url_pieces
 
@@ -47,6 +53,10 @@ def test_url_pieces_are_where_chicago_lets_a_url_break(url: str, pieces: list[st
      '<a href="https://a.org/b" class="url"><span class="url-piece">https://</span><wbr></wbr>'
      '<span class="url-piece">a</span><wbr></wbr><span class="url-piece">.org/</span><wbr></wbr>'
      '<span class="url-piece">b</span></a>'),
+    # Pandoc's autolink (<https://...>) keeps its class
+    ('<a href="https://a.org" class="uri">https://a.org</a>',
+     '<a href="https://a.org" class="uri url"><span class="url-piece">https://</span><wbr></wbr>'
+     '<span class="url-piece">a</span><wbr></wbr><span class="url-piece">.org</span></a>'),
     # a link whose text is words, not its address, is left alone
     ('<a href="https://a.org/b">the page</a>', '<a href="https://a.org/b">the page</a>'),
     ("no links at all", "no links at all"),
@@ -87,6 +97,20 @@ def test_top_level_split(value: str, parts: list[str]) -> None:
 ])
 def test_case_changes(written: str, printed: str, changes: list[tuple[str, str]]) -> None:
     assert case_changes(written, printed) == changes
+
+
+@pytest.mark.parametrize(("raw", "printed", "changes"), [
+    # a small word that begins a title inside the title keeps its capital
+    (r"Reading \emph{On the Mode of Communication}", "Reading on the Mode of Communication",
+     [("On", "on")]),
+    ("Notes on ``The Ghost'' Pump", "Notes on ‘the Ghost’ Pump", [("The", "the")]),
+    (r"Reading {\emph{On the Mode}}", "Reading On the Mode", []),  # protected: kept
+])
+def test_case_changes_at_inner_titles(raw: str, printed: str,
+                                      changes: list[tuple[str, str]]) -> None:
+    written = raw.replace("\\emph", "").replace("{", "").replace("}", "").replace(
+        "``", "“").replace("''", "”")
+    assert case_changes(written, printed, inner_title_starts(raw)) == changes
 
 
 @pytest.mark.parametrize(("cluster", "short"), [
