@@ -50,6 +50,7 @@ MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", 
 # A field that swallowed the next one: `title = {X}` with no comma before `year = {1855}`
 # leaves "year = {1855}" after the value's closing brace.
 SWALLOWED_FIELD = re.compile(r"(\s*)([A-Za-z][\w:-]*)\s*=")
+ENTRY_KEY = re.compile(r"@\w+\s*[{(]\s*([^,\s{}()]+)")
 
 NAME_FIELDS = ("author", "editor", "translator", "bookauthor", "editora", "editorb")
 LIST_FIELDS = ("organization", "publisher", "institution", "location", "address", "school")
@@ -85,9 +86,6 @@ def check(path: Path, entries: list[RawEntry], diags: Diagnostics) -> None:
         _dates(path, entry, diags)
         _required(path, entry, diags)
         _organisations(path, entry, diags)
-
-
-ENTRY_KEY = re.compile(r"@\w+\s*[{(]\s*([^,\s{}()]+)")
 
 
 def unclosed_entry(text: str, raw: str, line: int, reason: str) -> str | None:
