@@ -236,7 +236,13 @@ def test_pdf_prints_every_reference_with_its_parts(citing: Built) -> None:
     # Compared without white space (the PDF's lines end anywhere, URLs included) and without
     # the printed page references of the timeline's excerpt links.
     text = "".join(re.sub(r", p\.\s?\d+", "", _prose(citing.pdf_text())).split())
-    for entry in [*BIBLIOGRAPHY, *TIMELINE]:
+    cited = [  # in a footnote, and in the glossary
+        "Anna Müller and Émile Durand, Maps and Cholera: The ‘Ghost’ Pump of Broad Street, "
+        "1854–1855 (Test Press, 2001), 12–14",
+        "(Board of Health and Sanitation, Test City, ‘Report on the Pump at Broad Street’, Test "
+        "Journal of Public Health 3, no. 2 (1856): 104–5)",
+    ]
+    for entry in [*BIBLIOGRAPHY, *TIMELINE, *cited]:
         assert "".join(entry.split()) in text, entry
 
 
