@@ -23,6 +23,10 @@ def parse_fragment(markup: str) -> _Element:
     return lxml_html.fragment_fromstring(markup or "", create_parent="div")
 
 
+def text_of(element: _Element) -> str:
+    return "".join(element.itertext())
+
+
 def unwrap_paragraph(markup: str) -> str:
     """A fragment that is one paragraph, as inline HTML; anything else unchanged."""
     tree = parse_fragment(markup)

@@ -123,8 +123,10 @@ class TimelineEvent:
 class BibEntry:
     key: str
     entry_type: str
-    fields: dict[str, str]
+    fields: dict[str, str]  # as written (braces and LaTeX kept)
     line: int
+    decoded: dict[str, str] = field(default_factory=dict)  # LaTeX decoded: text as it prints
+    field_lines: dict[str, int] = field(default_factory=dict)  # field name -> its line
 
 
 @dataclass

@@ -22,6 +22,8 @@ from readerkit.cache import Cache, activated, file_digest, key, tree_digest
 from readerkit.check import quotations, rules
 from readerkit.diagnostics import BuildAborted, Diagnostics
 from readerkit.document import BookDoc
+from readerkit.htmltools import parse_fragment, text_of
+from readerkit.load import bibcheck
 from readerkit.load.project import load_project
 from readerkit.model import Project
 from readerkit.render import assemble, fragments
@@ -124,8 +126,18 @@ def assemble_book(project: Project, diags: Diagnostics) -> BookDoc:
     try:
         rendered = fragments.render_fragments(project)
     except PandocFailed as error:
-        diags.error(project.book.path, 0, "P001", f"Pandoc failed: {error}")
+        located = bibcheck.pandoc_bib_error(str(error))
+        if located is None:
+            diags.error(project.book.path, 0, "P001", f"Pandoc failed: {error}")
+        else:  # the .bib's own mistake, at its own line
+            line, column, reason = located
+            diags.error(project.bibliography_path, line, "B001",
+                        f"BibTeX syntax error: {reason}",
+                        "check the braces and the commas between fields", column=column)
         raise BuildAborted(diags) from None
+    bibcheck.check_title_case(project.bibliography_path, project.bibliography,
+                              {key: text_of(parse_fragment(entry))
+                               for key, entry in rendered.bibliography.items()}, diags)
     book = assemble.assemble(project, rendered, diags)
     for item in book.glossary:
         if not item.uses:

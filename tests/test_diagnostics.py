@@ -257,9 +257,31 @@ CASES = [
     ]),
     # --- bibliography and citations ---------------------------------------------------------
     Case("B001", [replace(BIB, "author = {Editor, Test},", "author = {Editor, Test,")], [
-        "bibliography.bib:10: B001 BibTeX syntax error: Unexpectedly reached end of file\n"
-        "    hint: check the braces and the commas between fields",
+        "bibliography.bib:10: B001 BibTeX syntax error: a brace is not closed in entry "
+        "'editor2026': the file ends inside it\n"
+        "    hint: every { needs its }: look for a value not closed before its comma",
     ]),
+    # One mistake, one message: a broken entry cited in a note and the timeline is one B001.
+    Case("B001", [replace(BIB, "author = {Snow, John},", "author = {Snow, John,")], [
+        "bibliography.bib:1: B001 BibTeX syntax error: a brace is not closed in entry "
+        "'snow1855': the next entry, at line 10, starts inside it\n"
+        "    hint: every { needs its }: look for a value not closed before its comma",
+    ]),
+    Case("B001", [replace(BIB, "title = {On the Mode of Communication of Cholera},",
+                          "title = {On the Mode of Communication of Cholera}")], [
+        "bibliography.bib:4: B001 BibTeX syntax error: no comma before field 'edition' "
+        "(entry 'snow1855')\n    hint: end the field before it with a comma",
+    ]),
+    Case("B001", [replace(BIB, "title = {The Pump Handle},", "title = {The Pump Handle} year = "
+                          "{2026},")], [
+        "bibliography.bib:12: B001 BibTeX syntax error: no comma before field 'year' "
+        "(entry 'editor2026')\n    hint: end the field before it with a comma",
+    ]),
+    # What bibtexparser lets through, Pandoc refuses: its message, at the .bib's line.
+    Case("B001", [replace(BIB, "title = {The Pump Handle},", "title = {The Pump} Handle,")], [
+        "bibliography.bib:12:22: B001 BibTeX syntax error: unexpected 'H'\n"
+        "    hint: check the braces and the commas between fields",
+    ], anchoring=True),
     Case("B002", [append(BIB, "\n@book{snow1855,\n  title = {Again},\n  year = {1855}\n}\n")], [
         "bibliography.bib:17: B002 duplicate bibliography key 'snow1855'",
     ]),
@@ -283,6 +305,70 @@ CASES = [
         "bibliography.bib:10: B005 bibliography entry 'editor2026' has no title\n"
         "    hint: add title = {...}; citations print it",
     ]),
+    Case("B006", [replace(BIB, "year = {1855}", "date = {1855-13-30}")], [
+        "bibliography.bib:7: B006 'date' of 'snow1855' is '1855-13-30', which is not a real "
+        "date\n    hint: write YYYY, YYYY-MM or YYYY-MM-DD (a range as YYYY-MM-DD/YYYY-MM-DD)",
+    ]),
+    Case("B006", [replace(BIB, "year = {2026}", "year = {202b}")], [
+        "bibliography.bib:13: B006 'year' of 'editor2026' is '202b', which is not a year\n"
+        "    hint: write the year in digits, or a full date as date = {YYYY-MM-DD}",
+    ]),
+    Case("B006", [replace(BIB, "year = {2026}", "year = {2026},\n  month = {13}")], [
+        "bibliography.bib:14: B006 'month' of 'editor2026' is '13', which is not a month\n"
+        "    hint: write 1 to 12 (or jan to dec), or a full date as date = {YYYY-MM-DD}",
+    ]),
+    Case("B007", [replace(BIB, "@book{snow1855", "@bok{snow1855")], [
+        "bibliography.bib:1: B007 bibliography entry 'snow1855' has unknown type '@bok'\n"
+        "    hint: did you mean 'book'?",
+    ]),
+    Case("B007", [replace(BIB, "@book{snow1855", "@conference{snow1855")], [
+        "bibliography.bib:1: B007 bibliography entry 'snow1855' has unknown type "
+        "'@conference'\n    hint: Pandoc reads it as @misc: write @inproceedings",
+    ]),
+    Case("B008", [append(BIB, "\n@online{page2020,\n  title = {A Page},\n"
+                         "  url = {https://example.org/page}\n}\n")], [
+        "bibliography.bib:17: B008 (warning) @online entry 'page2020' has no author, editor or "
+        "organization; no date, year or urldate\n    hint: add what the work shows (for a web "
+        "page, or urldate = {YYYY-MM-DD}: the day it was consulted); if there is none to give, "
+        "say so: keywords = {undated} or {unsigned}",
+    ]),
+    Case("B008", [replace(BIB, "@misc{editor2026", "@incollection{editor2026")], [
+        "bibliography.bib:10: B008 (warning) @incollection entry 'editor2026' has no "
+        "booktitle\n    hint: add what the work shows; if there is none to give, say so: "
+        "keywords = {undated} or {unsigned}",
+    ]),
+    Case("B009", [replace(BIB, "author = {Editor, Test},",
+                          "author = {Office of the Historian, U.S. Department of State},")], [
+        "bibliography.bib:11: B009 (warning) 'author' of 'editor2026' looks like an "
+        "organisation but would be read as a person's name, inverted at its comma: Office of "
+        "the Historian, U.S. Department of State\n    hint: brace the whole name, so it stays "
+        "one: author = {{Office of the Historian, U.S. Department of State}}",
+    ]),
+    Case("B009", [replace(BIB, "author = {Editor, Test},",
+                          "author = {General Board of Health},")], [
+        "bibliography.bib:11: B009 (warning) 'author' of 'editor2026' looks like an "
+        "organisation but would be read as a person's name, with 'Health' as the family name: "
+        "General Board of Health\n    hint: brace the whole name, so it stays one: "
+        "author = {{General Board of Health}}",
+    ]),
+    Case("B009", [replace(BIB, "author = {Editor, Test},",
+                          "author = {Bureau of Pumps and Wells},")], [
+        "bibliography.bib:11: B009 (warning) 'author' of 'editor2026' would print as 2 people "
+        "(it is split at 'and'): Bureau of Pumps and Wells\n    hint: brace the whole name, so "
+        "it stays one: author = {{Bureau of Pumps and Wells}}",
+    ]),
+    Case("B009", [replace(BIB, "publisher = {John Churchill},",
+                          "publisher = {Churchill and Sons},")], [
+        "bibliography.bib:5: B009 (warning) 'publisher' of 'snow1855' would print as 2 names "
+        "(it is split at 'and'): Churchill and Sons\n    hint: brace the whole name, so it "
+        "stays one: publisher = {{Churchill and Sons}}",
+    ]),
+    Case("B010", [replace(BIB, "title = {The Pump Handle},",
+                          "title = {On \\emph{The Pump Handle} of John F. Snow},")], [
+        "bibliography.bib:12: B010 (warning) 'title' of 'editor2026' would print 'The' as "
+        "'the', 'F.' as 'f.' (citeproc's title case)\n    hint: brace what must keep its case: "
+        "{The}, {F.}, or a whole name; an inner title whole, command included: {\\emph{...}}",
+    ], anchoring=True),
     # --- Markdown Pandoc would choke on ---------------------------------------------------------
     Case("M001", [append(SNOW, "\nA [b [c [d [e [f]]]]] g.\n")], [
         "sources/snow-letter.md:16: M001 square brackets nested 5 deep; the limit is 4\n"

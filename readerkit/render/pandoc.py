@@ -77,6 +77,7 @@ class Rendered:
     html: dict[str, str] = field(default_factory=dict)
     notes: dict[str, str] = field(default_factory=dict)  # note id -> HTML of its body
     bibliography: dict[str, str] = field(default_factory=dict)  # key -> entry HTML
+    short_forms: dict[str, str] = field(default_factory=dict)  # key -> subsequent-note form
     warnings: list[str] = field(default_factory=list)
 
 
@@ -224,6 +225,13 @@ def _run_cached(markdown: str, bibliography: Path | None, csl: Path, cwd: Path,
     result = _run(markdown, bibliography, csl, cwd)
     store.put_object(kind, entry, result)
     return result
+
+
+def convert(markdown: str, *, bibliography: Path | None, csl: Path, cwd: Path,
+            kind: str) -> str:
+    """One whole Markdown document to HTML (sandboxed, cached under `kind`), for callers that
+    build a document of their own (citations.short_forms)."""
+    return _run_cached(markdown, bibliography, csl, cwd, kind)[0]
 
 
 def _run_all(batches: list[tuple[str, Path | None, str]], csl: Path,
