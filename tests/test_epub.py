@@ -278,7 +278,7 @@ def test_pages_are_well_formed(reader: Built, name: str) -> None:
     ("plain words", 5, "words"),
 ])
 def test_page_marker_position_in_running_text(text: str, offset: int, starts_at: str) -> None:
-    from readerkit.pagebreaks import _position
+    from readerkit.formats.page_markers import _position
 
     assert text[_position(text, offset):] == starts_at
 
