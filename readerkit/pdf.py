@@ -16,7 +16,7 @@ from typing import Any
 import pydyf
 import weasyprint
 
-from . import notes, pagebreaks, timeline_chart
+from . import notes, pagebreaks, pdf_tags, timeline_chart
 from .assemble import BookDoc
 from .contentfiles import inside
 from .templating import environment
@@ -185,11 +185,12 @@ def write_pdf(book: BookDoc, result: PrintLayout) -> bytes:
         writer.catalog["PageLabels"] = pydyf.Dictionary({"Nums": numbers})
 
     if result.document is not None:
-        result.pdf = result.document.write_pdf(
-            pdf_identifier=book.project.book.identifier.encode(),
-            pdf_variant="pdf/ua-1",
-            uncompressed_pdf=False,
-            finisher=add_page_labels,
-        )
+        with pdf_tags.tagging(result.document):  # PDF/UA tags WeasyPrint 70 lacks
+            result.pdf = result.document.write_pdf(
+                pdf_identifier=book.project.book.identifier.encode(),
+                pdf_variant="pdf/ua-1",
+                uncompressed_pdf=False,
+                finisher=add_page_labels,
+            )
         result.document = None
     return result.pdf
