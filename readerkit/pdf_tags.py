@@ -55,6 +55,9 @@ class _Tagging:
     artifacts: dict[int, pydyf.Dictionary] = field(default_factory=dict)  # id(box) -> props
     notes: set[int] = field(default_factory=set)  # id(box) of each footnote's body
     toc: set[int] = field(default_factory=set)  # id(box) of the boxes inside the contents
+    # id(box) of anonymous blocks: a paragraph whose number is positioned gets one around its
+    # text, with the paragraph's own element, and WeasyPrint tags it as a second P inside the P
+    anonymous: set[int] = field(default_factory=set)
     calls: dict[str, pydyf.Dictionary] = field(default_factory=dict)  # note id -> Reference
     keep: list[Any] = field(default_factory=list)  # the boxes behind the ids, kept alive
 
@@ -98,6 +101,10 @@ def _classify(state: _Tagging, box: Any, props: pydyf.Dictionary | None,
         state.artifacts[id(box)] = props
         state.keep.append(box)
     for child in _children(box):
+        if (isinstance(_unwrap(child), boxes.BlockBox) and box.element is not None
+                and _unwrap(child).element is box.element
+                and _unwrap(child).element_tag == box.element_tag):
+            state.anonymous.add(id(_unwrap(child)))
         _classify(state, child, props, in_toc)
 
 
@@ -231,6 +238,9 @@ def _retag(state: _Tagging, box: Any, element: Any, parent: Any, pdf: Any, page_
     if kind == "/Figure" and "A" in element:
         _figure_bbox(state, element, box, page_number)
     if html is None:
+        return
+    if id(box) in state.anonymous and kind == parent["S"] and kind not in ("/LI", "/LBody"):
+        element["S"] = "/NonStruct"
         return
     classes = _classes(html)
     if tag.endswith("::footnote-call"):
