@@ -170,8 +170,10 @@ def _link_ancestor(pdf: Any, node: Any) -> Any:
     return None
 
 
-def _move_annotations(pdf: Any, element: Any, parent: Any, annotations: list[Any]) -> None:
-    """Link annotations of a box inside a link belong to the enclosing Link element."""
+def _move_annotations(pdf: Any, element: Any, parent: Any, annotations: list[Any],
+                      start: int) -> None:
+    """Link annotations of a box inside a link belong to the enclosing Link element (the
+    element's own entries in the parent tree's list are those from `start` on)."""
     link = _link_ancestor(pdf, parent)
     if link is None:
         return  # the element is the link itself
@@ -180,7 +182,8 @@ def _move_annotations(pdf: Any, element: Any, parent: Any, annotations: list[Any
     for kid in objrs:
         element["K"].remove(kid)
         link["K"].append(kid)
-    for index, (owner, annotation) in enumerate(annotations):
+    for index in range(start, len(annotations)):
+        owner, annotation = annotations[index]
         if owner == element.reference:
             annotations[index] = (link.reference, annotation)
     if element["S"] == "/Link":
@@ -227,14 +230,14 @@ def _figure_bbox(state: _Tagging, element: Any, box: Any, page_number: int) -> N
 
 
 def _retag(state: _Tagging, box: Any, element: Any, parent: Any, pdf: Any, page_number: int,
-           annotations: list[Any]) -> None:
+           annotations: list[Any], start: int) -> None:
     html = box.element
     tag = box.element_tag or ""
     kind = element["S"]
     annotation = getattr(box, "link_annotation", None)
     if annotation is not None:
         _flag(annotation, html)
-        _move_annotations(pdf, element, parent, annotations)
+        _move_annotations(pdf, element, parent, annotations, start)
     if kind == "/Figure" and "A" in element:
         _figure_bbox(state, element, box, page_number)
     if html is None:
@@ -299,9 +302,10 @@ def _build_box_tree(box: Any, parent: Any, pdf: Any, page_number: int, nums: Any
         _adopt_annotations(pdf, box, parent, page_number, annotations)
         return
     inner = _unwrap(box)
+    start = len(annotations)
     for element in _original_build_box_tree(box, parent, pdf, page_number, nums, annotations,
                                             tags):
-        _retag(state, inner, element, parent, pdf, page_number, annotations)
+        _retag(state, inner, element, parent, pdf, page_number, annotations, start)
         yield element
 
 
