@@ -49,7 +49,8 @@ _PAGINATION = {"top": "/Header", "bottom": "/Footer"}
 
 @dataclass
 class _Tagging:
-    """What one PDF write knows about its boxes."""
+    """What one PDF write knows about its boxes (by id: they live in the document's pages for
+    the whole write)."""
 
     document: Any
     artifacts: dict[int, pydyf.Dictionary] = field(default_factory=dict)  # id(box) -> props
@@ -59,7 +60,6 @@ class _Tagging:
     # text, with the paragraph's own element, and WeasyPrint tags it as a second P inside the P
     anonymous: set[int] = field(default_factory=set)
     calls: dict[str, pydyf.Dictionary] = field(default_factory=dict)  # note id -> Reference
-    keep: list[Any] = field(default_factory=list)  # the boxes behind the ids, kept alive
 
 
 _CURRENT: ContextVar[_Tagging | None] = ContextVar("readerkit_pdf_tagging", default=None)
@@ -99,7 +99,6 @@ def _classify(state: _Tagging, box: Any, props: pydyf.Dictionary | None,
     props = props or _artifact_props(box)
     if props is not None:
         state.artifacts[id(box)] = props
-        state.keep.append(box)
     for child in _children(box):
         if (isinstance(_unwrap(child), boxes.BlockBox) and box.element is not None
                 and _unwrap(child).element is box.element
@@ -192,6 +191,7 @@ def _move_annotations(pdf: Any, element: Any, parent: Any, annotations: list[Any
 
 def _adopt_annotations(pdf: Any, box: Any, parent: Any, page_number: int,
                        annotations: list[Any]) -> None:
+    """The link annotations over an artifact box go to the Link element around it."""
     link = _link_ancestor(pdf, parent)
     stack = [_unwrap(box)]
     while stack:
@@ -302,6 +302,11 @@ def _build_box_tree(box: Any, parent: Any, pdf: Any, page_number: int, nums: Any
         _adopt_annotations(pdf, box, parent, page_number, annotations)
         return
     inner = _unwrap(box)
+    if isinstance(inner, boxes.PageBox) or inner.element_tag in ("html", "body"):
+        # WeasyPrint passes these through, yielding their children's (already retagged) elements
+        yield from _original_build_box_tree(box, parent, pdf, page_number, nums, annotations,
+                                            tags)
+        return
     start = len(annotations)
     for element in _original_build_box_tree(box, parent, pdf, page_number, nums, annotations,
                                             tags):
