@@ -16,7 +16,9 @@ of WeasyPrint's functions, and only while `tagging(document)` is active (pdf.wri
   a link annotation of a box nested in a link (the author in a contents entry, the page number
   after it) moves to the enclosing `Link`, where PDF/UA wants it (WeasyPrint gives it to a
   `Span`); every link annotation gets the Print flag and its link's text as `/Contents`; a
-  figure's `/BBox` is converted from CSS pixels to PDF points (WeasyPrint writes CSS pixels).
+  figure's `/BBox` is converted from CSS pixels to PDF points (WeasyPrint writes CSS pixels);
+  an element split across pages (a source, a list, a paragraph that runs on) is one element
+  again, not one per page (within a layout unit: units are laid out as separate documents).
 
 Nothing else changes: the page content (text, order, positions) and the links' targets are
 WeasyPrint's, and the output stays byte-for-byte reproducible.
@@ -45,6 +47,8 @@ LABEL_CLASSES = frozenset({"pnum", "source-kind"})
 TOC_ROLE = "doc-toc"
 
 _PAGINATION = {"top": "/Header", "bottom": "/Footer"}
+# Not joined across pages: a table's repeated header rows would be claimed twice.
+_UNJOINED = frozenset({"/Table", "/THead", "/TBody", "/TFoot", "/TR", "/TH", "/TD", "/Note"})
 
 
 @dataclass
@@ -60,6 +64,8 @@ class _Tagging:
     # text, with the paragraph's own element, and WeasyPrint tags it as a second P inside the P
     anonymous: set[int] = field(default_factory=set)
     calls: dict[str, pydyf.Dictionary] = field(default_factory=dict)  # note id -> Reference
+    # (id(HTML element), structure type) -> its first element and that element's page
+    first: dict[tuple[int, str], tuple[pydyf.Dictionary, int]] = field(default_factory=dict)
 
 
 _CURRENT: ContextVar[_Tagging | None] = ContextVar("readerkit_pdf_tagging", default=None)
@@ -274,6 +280,27 @@ def _retag(state: _Tagging, box: Any, element: Any, parent: Any, pdf: Any, page_
             element["S"] = "/Reference"
 
 
+def _join(pdf: Any, first: Any, element: Any, page_number: int, nums: Any,
+          annotations: list[Any], start: int) -> None:
+    """The rest of an element split across pages joins its first part (WeasyPrint builds the
+    tree page by page, so a paragraph, a list or a source that runs on is cut in two)."""
+    page = pdf.page_references[page_number]
+    for kid in element["K"]:
+        if isinstance(kid, int):  # content of this page: an MCR names the page
+            first["K"].append(pydyf.Dictionary({"Type": "/MCR", "Pg": page, "MCID": kid}))
+            nums[kid] = first.reference
+            continue
+        kid_object = _object(pdf, kid)
+        if kid_object.get("Type") != "/OBJR":
+            kid_object["P"] = first.reference
+        first["K"].append(kid)
+    for index in range(start, len(annotations)):
+        owner, annotation = annotations[index]
+        if owner == element.reference:
+            annotations[index] = (first.reference, annotation)
+    element.clear()  # referenced by nothing now; written as an empty dictionary
+
+
 def _lift_nested_tocs(pdf: Any, item: Any) -> None:
     """TOCI > Reference > [Link, TOC] becomes TOCI > [Reference > Link, TOC]: a nested
     contents list is the item's own child, not part of its reference."""
@@ -311,6 +338,13 @@ def _build_box_tree(box: Any, parent: Any, pdf: Any, page_number: int, nums: Any
     for element in _original_build_box_tree(box, parent, pdf, page_number, nums, annotations,
                                             tags):
         _retag(state, inner, element, parent, pdf, page_number, annotations, start)
+        if inner.element is not None and element["S"] not in _UNJOINED:
+            key = (id(inner.element), element["S"])
+            first = state.first.get(key)
+            if first is not None and first[1] < page_number:
+                _join(pdf, first[0], element, page_number, nums, annotations, start)
+                continue
+            state.first.setdefault(key, (element, page_number))
         yield element
 
 

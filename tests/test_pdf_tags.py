@@ -47,7 +47,7 @@ class Element:
     parent: Element | None
     page: int | None
     children: list[Element] = field(default_factory=list)
-    mcids: list[int] = field(default_factory=list)
+    marks: list[tuple[int | None, int]] = field(default_factory=list)  # (page, MCID)
     objrs: list[Any] = field(default_factory=list)  # the annotations it owns
 
     def walk(self) -> Iterator[Element]:
@@ -68,7 +68,9 @@ def structure(pdf: pikepdf.Pdf) -> Element:
     def walk(node: Any, into: Element) -> None:
         for kid in kids(node):
             if isinstance(kid, int):
-                into.mcids.append(kid)
+                into.marks.append((into.page, kid))
+            elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/MCR":
+                into.marks.append((pages[kid.Pg.objgen], int(kid.MCID)))
             elif isinstance(kid, pikepdf.Dictionary) and kid.get("/Type") == "/OBJR":
                 into.objrs.append(kid.Obj)
             elif isinstance(kid, pikepdf.Dictionary) and "/S" in kid:
@@ -205,10 +207,10 @@ def test_running_heads_and_folios_are_pagination_artifacts(mini: Built,
 def test_every_marked_content_belongs_to_the_tree(mini_pdf: pikepdf.Pdf) -> None:
     """WeasyPrint 70 gives margin content MCIDs whose elements it leaves out of the tree; now
     every MCID a page opens is claimed by an element reachable from the root, and once."""
-    claimed: dict[int, list[int]] = {}
+    claimed: dict[int | None, list[int]] = {}
     for element in structure(mini_pdf).walk():
-        if element.page is not None:
-            claimed.setdefault(element.page, []).extend(element.mcids)
+        for page, mcid in element.marks:
+            claimed.setdefault(page, []).append(mcid)
     for index, page in enumerate(mini_pdf.pages):
         mcids, _ = content_marks(page)
         assert sorted(mcids) == sorted(claimed.get(index, [])), index
@@ -269,7 +271,7 @@ def test_footnotes_are_notes_named_by_their_calls(mini: Built, mini_pdf: pikepdf
     for note in notes:
         call = by_note[str(note.obj.ID)]
         assert call.page == note.page  # the note sits on the page of its call
-        assert call.mcids or any(child.mcids for child in call.children)
+        assert call.marks or any(child.marks for child in call.children)
 
 
 def test_contents_are_a_toc_of_items(mini: Built, mini_pdf: pikepdf.Pdf) -> None:
@@ -316,12 +318,29 @@ def test_timeline_chart_is_a_figure_with_alt_and_bbox_in_points(reader: Built,
     assert box[0] <= x1 < x2 <= box[2] and box[1] <= y1 < y2 <= box[3]
     document = OutloudDocument(str(reader.pdf))
     painted = [run for run in document.content(figure.page).runs
-               if run.mcid in figure.mcids and run.text.strip()]
+               if (figure.page, run.mcid) in figure.marks and run.text.strip()]
     document.close()
     assert painted  # the chart's own labels, drawn inside the box
     for run in painted:
         cx, cy = (run.bbox[0] + run.bbox[2]) / 2, (run.bbox[1] + run.bbox[3]) / 2
         assert x1 - 1 <= cx <= x2 + 1 and y1 - 1 <= cy <= y2 + 1, run.text
+
+
+def test_an_element_split_across_pages_is_one_element(reader: Built,
+                                                       reader_pdf: pikepdf.Pdf) -> None:
+    """WeasyPrint builds the tree page by page; a source, a list or a paragraph that runs over
+    a page break is one element, its content on both pages."""
+    root = structure(reader_pdf)
+    tree = lxml_html.fromstring(print_html(REPO))
+    assert len(of_type(root, "Art")) == len(tree.find_class("source"))
+
+    def pages_of(element: Element) -> set[int | None]:
+        return {page for node in element.walk() for page, _ in node.marks}
+
+    split = [p for p in of_type(root, "P") if len(pages_of(p)) > 1]
+    assert split  # paragraphs that run on to the next page
+    for paragraph in split:
+        assert paragraph.parent is not None and paragraph.parent.type != "P"
 
 
 def test_tagging_refuses_another_weasyprint(monkeypatch: pytest.MonkeyPatch) -> None:
