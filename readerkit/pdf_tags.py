@@ -17,8 +17,10 @@ of WeasyPrint's functions, and only while `tagging(document)` is active (pdf.wri
   after it) moves to the enclosing `Link`, where PDF/UA wants it (WeasyPrint gives it to a
   `Span`); every link annotation gets the Print flag and its link's text as `/Contents`; a
   figure's `/BBox` is converted from CSS pixels to PDF points (WeasyPrint writes CSS pixels);
-  an element split across pages (a source, a list, a paragraph that runs on) is one element
-  again, not one per page (within a layout unit: units are laid out as separate documents).
+  an element split across pages (a source, a paragraph that runs on, the part and <main>
+  that units.py copies into every layout unit) is one element again, not one per page; each
+  footnote is read after its page's text in the division that calls it (WeasyPrint's
+  per-page footnote area would otherwise follow the whole body).
 
 Nothing else changes: the page content (text, order, positions) and the links' targets are
 WeasyPrint's, and the output stays byte-for-byte reproducible.
@@ -39,6 +41,8 @@ from weasyprint.layout.absolute import AbsolutePlaceholder
 from weasyprint.pdf import stream as weasy_stream
 from weasyprint.pdf import tags as weasy_tags
 
+from .units import QUIET_COPY
+
 WEASYPRINT_VERSION = "70.0"  # the version whose tagging code the wrappers below expect
 PRINT_FLAG = 4  # annotation flag bit 3 (ISO 32000-1, 12.5.3)
 CSS_PX_TO_PT = 0.75
@@ -47,6 +51,8 @@ LABEL_CLASSES = frozenset({"pnum", "source-kind"})
 TOC_ROLE = "doc-toc"
 
 _PAGINATION = {"top": "/Header", "bottom": "/Footer"}
+# A footnote is read after the text of its page within the division that calls it
+_NOTE_CONTAINERS = frozenset({"/Div", "/Sect", "/Art", "/Part"})
 # Not joined across pages: a table's repeated header rows would be claimed twice.
 _UNJOINED = frozenset({"/Table", "/THead", "/TBody", "/TFoot", "/TR", "/TH", "/TD", "/Note"})
 
@@ -64,8 +70,8 @@ class _Tagging:
     # text, with the paragraph's own element, and WeasyPrint tags it as a second P inside the P
     anonymous: set[int] = field(default_factory=set)
     calls: dict[str, pydyf.Dictionary] = field(default_factory=dict)  # note id -> Reference
-    # (id(HTML element), structure type) -> its first element and that element's page
-    first: dict[tuple[int, str], tuple[pydyf.Dictionary, int]] = field(default_factory=dict)
+    # (HTML element, structure type) -> its first element and that element's page
+    first: dict[tuple[Any, str], tuple[pydyf.Dictionary, int]] = field(default_factory=dict)
 
 
 _CURRENT: ContextVar[_Tagging | None] = ContextVar("readerkit_pdf_tagging", default=None)
@@ -280,6 +286,20 @@ def _retag(state: _Tagging, box: Any, element: Any, parent: Any, pdf: Any, page_
             element["S"] = "/Reference"
 
 
+def _join_keys(html: Any, kind: str) -> list[tuple[Any, str]]:
+    """What identifies an element's parts across pages: the element itself within a layout
+    unit; across units, where units.py copies an enclosing element (the part, <main>) into each
+    unit without its id, the copy's attributes, which equal those of the first copy."""
+    style = html.get("style") or ""
+    signature = (html.tag, tuple(sorted((name, value) for name, value in html.attrib.items()
+                                        if name not in ("id", "style"))))
+    if QUIET_COPY in style:
+        return [(signature, kind)]
+    if html.get("id"):
+        return [(id(html), kind), (signature, kind)]
+    return [(id(html), kind)]
+
+
 def _join(pdf: Any, first: Any, element: Any, page_number: int, nums: Any,
           annotations: list[Any], start: int) -> None:
     """The rest of an element split across pages joins its first part (WeasyPrint builds the
@@ -299,6 +319,20 @@ def _join(pdf: Any, first: Any, element: Any, page_number: int, nums: Any,
         if owner == element.reference:
             annotations[index] = (first.reference, annotation)
     element.clear()  # referenced by nothing now; written as an empty dictionary
+
+
+def _place_note(pdf: Any, note: Any, call: Any) -> bool:
+    """Put a footnote's Note at the end of what the division that calls it holds so far: after
+    its page's text there, as WeasyPrint's footnote area was after the page's whole text; once
+    split elements are joined, that area would follow the book's whole body."""
+    node = _object(pdf, call["P"])
+    while "S" in node and node["S"] not in _NOTE_CONTAINERS:
+        node = _object(pdf, node["P"])
+    if "S" not in node:
+        return False  # in no division: the note stays in the footnote area
+    node["K"].append(note.reference)
+    note["P"] = node.reference
+    return True
 
 
 def _lift_nested_tocs(pdf: Any, item: Any) -> None:
@@ -338,13 +372,21 @@ def _build_box_tree(box: Any, parent: Any, pdf: Any, page_number: int, nums: Any
     for element in _original_build_box_tree(box, parent, pdf, page_number, nums, annotations,
                                             tags):
         _retag(state, inner, element, parent, pdf, page_number, annotations, start)
+        if element["S"] == "/Note":
+            call = state.calls.get(inner.element.get("id") or "")
+            if call is not None and _place_note(pdf, element, call):
+                continue
+        if isinstance(inner, boxes.FootnoteAreaBox) and not element["K"]:
+            element.clear()  # every note it held is read after its call
+            continue
         if inner.element is not None and element["S"] not in _UNJOINED:
-            key = (id(inner.element), element["S"])
-            first = state.first.get(key)
+            keys = _join_keys(inner.element, element["S"])
+            first = state.first.get(keys[0])
             if first is not None and first[1] < page_number:
                 _join(pdf, first[0], element, page_number, nums, annotations, start)
                 continue
-            state.first.setdefault(key, (element, page_number))
+            for key in keys:
+                state.first.setdefault(key, (element, page_number))
         yield element
 
 

@@ -271,6 +271,9 @@ def test_footnotes_are_notes_named_by_their_calls(mini: Built, mini_pdf: pikepdf
     for note in notes:
         call = by_note[str(note.obj.ID)]
         assert call.page == note.page  # the note sits on the page of its call
+        # and is read after its page's text, in the division that calls it
+        assert note.parent is not None and note.parent.type in ("Div", "Sect", "Art", "Part")
+        assert any(node.obj.objgen == call.obj.objgen for node in note.parent.walk())
         assert call.marks or any(child.marks for child in call.children)
 
 
