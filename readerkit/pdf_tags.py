@@ -1,4 +1,4 @@
-"""PDF/UA tagging beyond what WeasyPrint 70.0 writes: a small patch, pinned to that version.
+"""PDF/UA tagging beyond what WeasyPrint 70.0 writes: a patch of its tagging, pinned to 70.0.
 
 WeasyPrint builds the structure tree from the boxes while it writes the PDF, and that is the
 only moment when a structure element and the HTML element behind it are both known; the PDF

@@ -119,6 +119,18 @@ def variants(reader: Built, mini: Built, mini_pdfs: dict[str, Path]) -> dict[str
 
 
 @pytest.fixture(scope="module")
+def outloud_results() -> dict[Path, Any]:
+    """outloud's result per PDF, checked once (the reader takes seconds)."""
+    return {}
+
+
+def outloud_check(path: Path, results: dict[Path, Any]) -> Any:
+    if path not in results:
+        results[path] = outloud.check(str(path))
+    return results[path]
+
+
+@pytest.fixture(scope="module")
 def reader_pdf(reader: Built) -> Iterator[pikepdf.Pdf]:
     with pikepdf.open(reader.pdf) as pdf:
         yield pdf
@@ -135,10 +147,10 @@ def mini_pdf(mini: Built) -> Iterator[pikepdf.Pdf]:
 
 @pytest.mark.parametrize("variant", ["reader", "mini", "mini-letter", "mini-a4", "mini-trade",
                                      "mini-shop"])
-def test_checkers_pass(variant: str, reader: Built, mini: Built,
-                       mini_pdfs: dict[str, Path]) -> None:
+def test_checkers_pass(variant: str, reader: Built, mini: Built, mini_pdfs: dict[str, Path],
+                       outloud_results: dict[Path, Any]) -> None:
     path = variants(reader, mini, mini_pdfs)[variant]
-    result = outloud.check(str(path))
+    result = outloud_check(path, outloud_results)
     assert result.error is None
     assert not [run.rule for run in result.runs if run.status == "crashed"]
     findings = [(f.rule, f.severity, f.evidence) for f in result.findings if f.severity != "info"]
@@ -162,11 +174,11 @@ def test_checkers_pass(variant: str, reader: Built, mini: Built,
     assert "No syntax or stream encoding errors" in done.stdout
 
 
-def test_the_pinned_outloud_warning_is_the_source_kinds(reader: Built,
-                                                        reader_pdf: pikepdf.Pdf) -> None:
+def test_the_pinned_outloud_warning_is_the_source_kinds(
+        reader: Built, reader_pdf: pikepdf.Pdf, outloud_results: dict[Path, Any]) -> None:
     """The one warning outloud gives the reader names exactly the lines that say which kind of
     source opens the page ("Primary source"), and each is a label in the structure tree."""
-    result = outloud.check(str(reader.pdf))
+    result = outloud_check(reader.pdf, outloud_results)
     (finding,) = [f for f in result.findings if f.severity != "info"]
     tree = lxml_html.fromstring(print_html(REPO))
     kinds = {" ".join(p.text_content().split()) for p in tree.find_class("source-kind")}
@@ -344,6 +356,33 @@ def test_an_element_split_across_pages_is_one_element(reader: Built,
     assert split  # paragraphs that run on to the next page
     for paragraph in split:
         assert paragraph.parent is not None and paragraph.parent.type != "P"
+
+
+def _links_and_text(data: bytes) -> list[tuple[str, list[tuple[Any, ...]]]]:
+    import io
+
+    import pypdf
+
+    pages = []
+    for page in pypdf.PdfReader(io.BytesIO(data)).pages:
+        links = [(tuple(round(float(v), 2) for v in a.get_object()["/Rect"]),
+                  str(a.get_object().get("/Dest")), str(a.get_object().get("/A")))
+                 for a in page.get("/Annots", [])]
+        pages.append((page.extract_text(), links))
+    return pages
+
+
+def test_text_order_and_links_are_weasyprint_s(mini_root: Path) -> None:
+    """Only tags change: the same layout written with and without pdf_tags has the same text,
+    in the same order, and the same links (area and target) on every page."""
+    from test_print import in_process_layout
+
+    document = in_process_layout(mini_root).document
+    plain = document.write_pdf(pdf_identifier=b"x", pdf_variant="pdf/ua-1")
+    with pdf_tags.tagging(document):
+        tagged = document.write_pdf(pdf_identifier=b"x", pdf_variant="pdf/ua-1")
+    assert tagged != plain
+    assert _links_and_text(tagged) == _links_and_text(plain)
 
 
 def test_tagging_refuses_another_weasyprint(monkeypatch: pytest.MonkeyPatch) -> None:
