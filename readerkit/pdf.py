@@ -185,12 +185,12 @@ def write_pdf(book: BookDoc, result: PrintLayout) -> bytes:
         writer.catalog["PageLabels"] = pydyf.Dictionary({"Nums": numbers})
 
     if result.document is not None:
-        with pdf_tags.tagging(result.document):  # PDF/UA tags WeasyPrint 70 lacks
-            result.pdf = result.document.write_pdf(
-                pdf_identifier=book.project.book.identifier.encode(),
-                pdf_variant="pdf/ua-1",
-                uncompressed_pdf=False,
-                finisher=add_page_labels,
-            )
+        result.pdf = pdf_tags.write_pdf(  # with the PDF/UA tags WeasyPrint 70 lacks
+            result.document,
+            pdf_identifier=book.project.book.identifier.encode(),
+            pdf_variant="pdf/ua-1",
+            uncompressed_pdf=False,
+            finisher=add_page_labels,
+        )
         result.document = None
     return result.pdf

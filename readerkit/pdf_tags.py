@@ -3,7 +3,8 @@
 WeasyPrint builds the structure tree from the boxes while it writes the PDF, and that is the
 only moment when a structure element and the HTML element behind it are both known; the PDF
 it leaves carries no ids or classes to recover them from afterwards. So this module wraps two
-of WeasyPrint's functions, and only while `tagging(document)` is active (pdf.write_pdf):
+of WeasyPrint's functions, and only while `tagging(document)` is active (write_pdf below,
+called by pdf.write_pdf):
 
 - `Stream.marked`, which opens the marked content of every text box as it is drawn: running
   heads and folios (margin boxes) become `/Artifact /Pagination` (Header or Footer) and the dot
@@ -133,6 +134,12 @@ def tagging(document: Any) -> Iterator[None]:
         yield
     finally:
         _CURRENT.reset(token)
+
+
+def write_pdf(document: Any, **options: Any) -> bytes:
+    """`document.write_pdf(**options)`, tagged as described above."""
+    with tagging(document):
+        return document.write_pdf(**options)  # type: ignore[no-any-return]
 
 
 # ------------------------------------------------------------------ drawing: artifacts
