@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: all pdf epub check test lint bench clean fonts
+.PHONY: all pdf epub check test lint bench clean fonts qpdf
 
 all: $(STAMP) fonts
 	$(PY) build.py all
@@ -24,13 +24,24 @@ fonts:
 	       && echo "installed fonts-ebgaramond"; } \
 	  || echo "note: EB Garamond not installed (apt-get install fonts-ebgaramond); the PDF uses DejaVu Serif"
 
+# qpdf, for `qpdf --check` on every PDF the suite builds (tests/test_pdf_tags.py), from Debian;
+# only where apt-get can run (root, e.g. CI); elsewhere that check is skipped with a note.
+qpdf:
+	@command -v qpdf >/dev/null \
+	  || { command -v apt-get >/dev/null && [ "$$(id -u)" = 0 ] \
+	       && { DEBIAN_FRONTEND=noninteractive apt-get install -y -q qpdf >/dev/null 2>&1 \
+	            || { apt-get update -q >/dev/null 2>&1 \
+	                 && DEBIAN_FRONTEND=noninteractive apt-get install -y -q qpdf >/dev/null 2>&1; }; } \
+	       && echo "installed qpdf"; } \
+	  || echo "note: qpdf not installed (apt-get install qpdf); tests skip qpdf --check"
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -e ".[test]"
 	touch $(STAMP)
 
-test: $(STAMP) fonts
+test: $(STAMP) fonts qpdf
 	bash scripts/install-ace.sh  # DAISY Ace + Chromium for tests/test_accessibility.py
 	$(PY) -m ruff check readerkit build.py tests
 	$(PY) -m mypy

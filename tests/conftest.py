@@ -97,3 +97,16 @@ def reader(tmp_path_factory: pytest.TempPathFactory) -> Built:
     pdfs, epubs = sorted(out.glob("*.pdf")), sorted(out.glob("*.epub"))
     assert len(pdfs) == 1 and len(epubs) == 1
     return Built(REPO, pdfs[0], epubs[0])
+
+
+@pytest.fixture(scope="session")
+def mini_pdfs(mini_root: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The tiny reader's PDF in each page size, and letter for a print shop."""
+    out: dict[str, Path] = {}
+    for name, args in (("letter", ()), ("a4", ("--page-size", "a4")),
+                       ("trade", ("--page-size", "trade")), ("shop", ("--print-shop",))):
+        folder = tmp_path_factory.mktemp(f"mini-{name}")
+        done = run_build("pdf", "--root", str(mini_root), "--out", str(folder), *args)
+        assert done.returncode == 0, done.stderr
+        out[name] = folder / "pump-reader.pdf"
+    return out

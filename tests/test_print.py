@@ -115,19 +115,6 @@ def reader_layout() -> Any:
     return in_process_layout(REPO)
 
 
-@pytest.fixture(scope="module")
-def mini_pdfs(mini_root: Path, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
-    """The tiny reader's PDF in each page size, and letter for a print shop."""
-    out: dict[str, Path] = {}
-    for name, args in (("letter", ()), ("a4", ("--page-size", "a4")),
-                       ("trade", ("--page-size", "trade")), ("shop", ("--print-shop",))):
-        folder = tmp_path_factory.mktemp(f"mini-{name}")
-        done = run_build("pdf", "--root", str(mini_root), "--out", str(folder), *args)
-        assert done.returncode == 0, done.stderr
-        out[name] = folder / "pump-reader.pdf"
-    return out
-
-
 # ---------------------------------------------------------------- folios and running heads
 
 

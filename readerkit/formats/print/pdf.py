@@ -11,6 +11,7 @@ import pydyf
 
 from readerkit.document import BookDoc
 from readerkit.formats.base import PageMap
+from readerkit.formats.print import pdf_tags
 from readerkit.formats.print.folios import label_ranges
 from readerkit.formats.print.paginate import PrintLayout
 
@@ -49,7 +50,8 @@ def write_pdf(book: BookDoc, layout: PrintLayout) -> bytes:
 
     if layout.document is None:
         raise ValueError("the print layout did not keep its pages: nothing to write")
-    data: bytes = layout.document.write_pdf(
+    data: bytes = pdf_tags.write_pdf(  # with the PDF/UA tags WeasyPrint 70 lacks
+        layout.document,
         pdf_identifier=book.project.book.identifier.encode(),
         pdf_variant="pdf/ua-1",
         uncompressed_pdf=False,
