@@ -54,6 +54,7 @@ SOURCE_FIELDS = (
     Field("cite", required=True),
     Field("captured_from"),
     Field("rights"),
+    Field("url"),
 )
 ANNOTATION_FIELDS = (
     Field("id", required=True),
@@ -63,6 +64,10 @@ ANNOTATION_FIELDS = (
     Field("kind", choices=ANNOTATION_KINDS),
     Field("note", required=True),
     Field("audience", choices=AUDIENCES),
+    Field("tags", list),
+    Field("by"),
+    Field("created"),
+    Field("origin"),
 )
 GLOSSARY_FIELDS = (
     Field("term", required=True),
@@ -241,6 +246,10 @@ def load_annotations(root: Path, path: Path, diags: Diagnostics) -> list[Annotat
                 path=path,
                 line=item.line,
                 line_of=dict(item.key_lines),
+                tags=values["tags"],
+                by=values["by"],
+                created=values["created"],
+                origin=values["origin"],
             )
         )
     return result

@@ -1,0 +1,127 @@
+"""A source's text as the build anchors annotations in it, for annotation import and export.
+
+The build anchors each quote in the source's HTML from Pandoc, block by block
+(annotate.block_texts); this module holds that same text, so that a quote imported from an
+annotation tool is accepted only where the build will find it, and an exported quote carries
+the context annotation tools expect.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from lxml.etree import _Element
+
+from . import annotate
+from .anchoring import Folded, Match, find_quote, fold, fold_text
+from .htmltools import parse_fragment
+
+SEPARATOR = "\n\n"  # between blocks, as annotate.place joins them
+CONTEXT_CHARS = 32  # prefix/suffix length, as Hypothesis stores them
+MAX_CONTEXT_WORDS = 12  # a prefix or suffix longer than this settles nothing more
+
+
+@dataclass
+class SourceText:
+    source_id: str
+    blocks: list[_Element]
+    starts: list[int]  # offset of each block's text in `whole`
+    lengths: list[int]
+    whole: str
+    folded: Folded
+    paragraph_ids: dict[int, str]  # block index -> p-SOURCE-N, for blocks that are paragraphs
+
+    @classmethod
+    def from_html(cls, source_id: str, markup: str) -> SourceText:
+        return cls.from_tree(source_id, parse_fragment(markup))
+
+    @classmethod
+    def from_tree(cls, source_id: str, tree: _Element) -> SourceText:
+        blocks = annotate.block_texts(tree)
+        starts, offset = [], 0
+        for _, _, text in blocks:
+            starts.append(offset)
+            offset += len(text) + len(SEPARATOR)
+        whole = SEPARATOR.join(text for _, _, text in blocks)
+        # annotate.number_paragraphs numbers every <p> in document order.
+        numbers = {id(p): n for n, p in enumerate(tree.xpath("//p"), start=1)}
+        paragraph_ids = {index: f"p-{source_id}-{numbers[id(block)]}"
+                         for index, (block, _, _) in enumerate(blocks) if id(block) in numbers}
+        return cls(source_id, [b for b, _, _ in blocks], starts, [len(t) for _, _, t in blocks],
+                   whole, fold(whole), paragraph_ids)
+
+    def block_of(self, match: Match) -> int | None:
+        """The block holding the whole match, or None when it runs across blocks."""
+        for index, (start, length) in enumerate(zip(self.starts, self.lengths, strict=True)):
+            if start <= match.start and match.end <= start + length:
+                return index
+        return None
+
+    def index_of(self, block: _Element) -> int:
+        return next(i for i, b in enumerate(self.blocks) if b is block)
+
+    def exact(self, match: Match) -> str:
+        return " ".join(self.whole[match.start : match.end].split())
+
+    def context(self, match: Match) -> tuple[str, str]:
+        """(prefix, suffix): CONTEXT_CHARS characters each side, white space runs as one."""
+        before = re.sub(r"\s+", " ", self.whole[max(0, match.start - 4 * CONTEXT_CHARS)
+                                                : match.start])
+        after = re.sub(r"\s+", " ", self.whole[match.end : match.end + 4 * CONTEXT_CHARS])
+        return before[-CONTEXT_CHARS:].lstrip(), after[:CONTEXT_CHARS].rstrip()
+
+    def matches(self, quote: str) -> list[Match]:
+        return find_quote(self.folded, quote).matches
+
+    def _agreement(self, match: Match, prefix: str, suffix: str) -> int:
+        """How many folded characters of prefix and suffix agree with the text around `match`
+        (the idea of Hypothesis's fuzzy anchoring, kept exact)."""
+        before = fold_text(self.whole[max(0, match.start - 4 * len(prefix) - 8) : match.start])
+        after = fold_text(self.whole[match.end : match.end + 4 * len(suffix) + 8])
+        wanted_before, wanted_after = fold_text(prefix), fold_text(suffix)
+        score = 0
+        while (score < min(len(before), len(wanted_before))
+               and before[-1 - score] == wanted_before[-1 - score]):
+            score += 1
+        common = 0
+        while (common < min(len(after), len(wanted_after))
+               and after[common] == wanted_after[common]):
+            common += 1
+        return score + common
+
+    def choose(self, matches: list[Match], prefix: str, suffix: str) -> Match | None:
+        """The one match the given context agrees with best; None when it settles nothing."""
+        if len(matches) == 1:
+            return matches[0]
+        scored = sorted(((self._agreement(m, prefix, suffix), m.start, m) for m in matches),
+                        key=lambda item: (-item[0], item[1]))
+        best, second = scored[0][0], scored[1][0]
+        return scored[0][2] if best > second else None
+
+    def settling_context(self, quote: str, match: Match) -> tuple[str, str] | None:
+        """The shortest prefix and/or suffix (whole words of this text) with which `quote`
+        anchors at `match` only: ('', '') for a quote that occurs once; None if none does."""
+        if self.matches(quote) == [match]:
+            return "", ""
+        # Whole words of the text around the match (a quote starting inside a word gets that
+        # word's start: find_quote compares the folded text right before the quote).
+        words_before = self.whole[: match.start].split()
+        words_after = self.whole[match.end :].split()
+
+        def words(count: int, before: bool) -> str:
+            return " ".join(words_before[-count:] if before else words_after[:count])
+
+        def settles(prefix: str, suffix: str) -> bool:
+            return find_quote(self.folded, quote, prefix, suffix).matches == [match]
+
+        options = []
+        for count in range(1, MAX_CONTEXT_WORDS + 1):
+            for prefix, suffix in ((words(count, True), ""), ("", words(count, False)),
+                                   (words(count, True), words(count, False))):
+                if (prefix or suffix) and settles(prefix, suffix):
+                    options.append((len(prefix) + len(suffix), prefix, suffix))
+            if options:
+                _, prefix, suffix = min(options)
+                return prefix, suffix
+        return None

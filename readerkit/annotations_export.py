@@ -1,0 +1,127 @@
+"""`build.py export-annotations`: the book's annotations as a W3C AnnotationCollection.
+
+Each annotation has its note as Markdown and as HTML, its kind, audience and tags as tagging
+bodies, and up to two targets: the source's original page (`url:`, else its `cite` entry's
+`url`), so Hypothesis and other tools can show the note there, and the web edition's page for
+the source (`<base-url><source-id>.html`, whose paragraph and note anchors are the EPUB's).
+Both carry a TextQuoteSelector (prefix and suffix of 32 characters, as Hypothesis stores them);
+the web edition's also a TextPositionSelector inside the paragraph (`p-<source>-<n>`), counted
+in the paragraph's text without its number and note calls. The student edition holds no
+instructor notes.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from . import annotate, assemble
+from .anchoring import Match
+from .annotation_text import SourceText
+from .cache import Cache, activated
+from .diagnostics import BuildAborted, Diagnostics
+from .htmltools import parse_fragment
+from .model import Annotation, Project
+from .pandoc import PandocFailed, Rendered
+from .pipeline import load_checked
+from .webanno import INSTRUCTOR_TAG, W3C_CONTEXT
+
+EDITIONS = ("student", "instructor")
+FRAGMENT_SPEC = "http://tools.ietf.org/rfc/rfc3236"  # HTML fragment identifiers
+
+
+def web_page(base_url: str | None, source_id: str) -> str:
+    """The web edition's page for a source: relative `<id>.html` unless a base is given."""
+    if not base_url:
+        return f"{source_id}.html"
+    return base_url.rstrip("/") + f"/{source_id}.html"
+
+
+def _bodies(annotation: Annotation, html: str) -> list[dict[str, Any]]:
+    bodies: list[dict[str, Any]] = [
+        {"type": "TextualBody", "purpose": "commenting", "format": "text/markdown",
+         "value": annotation.note},
+        {"type": "TextualBody", "purpose": "commenting", "format": "text/html",
+         "value": html.strip()},
+    ]
+    tags = [annotation.kind, *([INSTRUCTOR_TAG] if annotation.audience == "instructor" else []),
+            *annotation.tags]
+    bodies += [{"type": "TextualBody", "purpose": "tagging", "value": tag} for tag in tags]
+    return bodies
+
+
+def _item(annotation: Annotation, text: SourceText, placement: annotate.Placement,
+          original: str, page: str, html: str) -> dict[str, Any]:
+    index = text.index_of(placement.block)
+    start = text.starts[index] + placement.start
+    match = Match(start, text.starts[index] + placement.end)
+    prefix, suffix = text.context(match)
+    quote: dict[str, Any] = {"type": "TextQuoteSelector", "exact": text.exact(match),
+                             "prefix": prefix, "suffix": suffix}
+    web_selectors: list[dict[str, Any]] = [quote]
+    if index in text.paragraph_ids:
+        web_selectors.append({
+            "type": "FragmentSelector", "conformsTo": FRAGMENT_SPEC,
+            "value": text.paragraph_ids[index],
+            "refinedBy": {"type": "TextPositionSelector", "start": placement.start,
+                          "end": placement.end},
+        })
+    targets: list[dict[str, Any]] = (
+        [{"type": "SpecificResource", "source": original, "selector": quote}] if original else [])
+    targets.append({"type": "SpecificResource", "source": page, "selector": web_selectors})
+    item: dict[str, Any] = {"id": f"{page}#ann-{annotation.id}", "type": "Annotation",
+                            "motivation": "commenting"}
+    if annotation.by:
+        item["creator"] = {"type": "Person", "name": annotation.by}
+    if annotation.created:
+        item["created"] = annotation.created
+    item["body"] = _bodies(annotation, html)
+    item["target"] = targets
+    return item
+
+
+def _original_url(project: Project, source_id: str) -> str:
+    source = project.sources[source_id]
+    entry = project.bibliography.get(source.cite)
+    return source.url or (entry.fields.get("url", "") if entry else "")
+
+
+def collection(project: Project, rendered: Rendered, diags: Diagnostics, *,
+               edition: str = "student", base_url: str | None = None) -> dict[str, Any]:
+    """The AnnotationCollection, sources in reading order, each source's notes in text order."""
+    items = []
+    for source in project.ordered_sources():
+        wanted = [a for a in project.annotations_for(source.id)
+                  if edition == "instructor" or a.audience != "instructor"]
+        markup = rendered.html.get(f"source:{source.id}", "")
+        tree = parse_fragment(markup)
+        placements = annotate.place(tree, source, wanted, diags)
+        # Placements hold blocks of `tree`; SourceText must be built from that same tree.
+        text = SourceText.from_tree(source.id, tree)
+        placements.sort(key=lambda p: (text.index_of(p.block), p.start, p.end))
+        page = web_page(base_url, source.id)
+        original = _original_url(project, source.id)
+        items += [_item(p.annotation, text, p, original, page,
+                      rendered.html.get(f"ann:{p.annotation.id}", "")) for p in placements]
+    label = f"{project.book.title}: annotations ({edition} edition)"
+    return {"@context": W3C_CONTEXT, "id": f"{project.book.identifier}#annotations-{edition}",
+            "type": "AnnotationCollection", "label": label, "total": len(items),
+            "first": {"type": "AnnotationPage", "startIndex": 0, "items": items}}
+
+
+def export_annotations(root: Path, *, edition: str = "student", base_url: str | None = None,
+                       use_cache: bool = True) -> tuple[str, Diagnostics]:
+    """The collection as JSON text; BuildAborted when the book has errors."""
+    project, diags = load_checked(root)
+    store = Cache.for_project(root, enabled=use_cache)
+    with activated(store if store.enabled else None):
+        try:
+            rendered = assemble.render_fragments(project)
+        except PandocFailed as error:
+            diags.error(project.book.path, 0, "P001", f"Pandoc failed: {error}")
+            raise BuildAborted(diags) from None
+    data = collection(project, rendered, diags, edition=edition, base_url=base_url)
+    if diags.has_errors():
+        raise BuildAborted(diags)
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n", diags

@@ -1,0 +1,304 @@
+"""`build.py import-annotations FILE`: annotations from Hypothesis or W3C JSON-LD into the book.
+
+Each annotation goes to the source whose web address it targets (`url:` in the source's front
+matter, else the `url` of its `cite` entry; or the web edition's `<source-id>.html`), and is
+anchored in the source's text exactly as the build anchors it before anything is written.
+Replies, page notes, empty annotations and quotes the excerpt does not hold are reported, not
+imported. Entries the importer wrote carry `origin:`; a second import updates those (same
+id) and never touches an annotation the editor wrote by hand.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from . import annotations_yaml, assemble, webanno
+from .anchoring import closest_passage
+from .annotation_text import SourceText
+from .cache import Cache, activated
+from .diagnostics import BuildAborted, Diagnostics
+from .model import Project
+from .pandoc import PandocFailed
+from .pipeline import load_checked
+from .publish import write_atomically
+
+MAX_IMPORT_BYTES = 20_000_000  # a Hypothesis group's whole export is a few MB
+TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid)$", re.IGNORECASE)
+WEB_PAGE = re.compile(r"^([a-z0-9][a-z0-9-]*)\.html$")
+
+
+@dataclass
+class FileChange:
+    path: Path
+    old: str
+    new: str
+    added: list[str] = field(default_factory=list)
+    updated: list[str] = field(default_factory=list)
+
+
+@dataclass
+class ImportResult:
+    diagnostics: Diagnostics
+    changes: list[FileChange] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)  # ids already as the file has them
+    written: list[Path] = field(default_factory=list)
+
+
+def normalise_url(address: str) -> str:
+    """An address as compared: scheme and host case, `www.`, trailing slash, index.html,
+    fragment and tracking parameters do not count."""
+    parts = urlsplit(address.strip())
+    host = (parts.hostname or "").lower().removeprefix("www.")
+    path = re.sub(r"/index\.html?$", "/", parts.path).rstrip("/")
+    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if not TRACKING.match(k)])
+    return urlunsplit(("", host + (f":{parts.port}" if parts.port else ""), path, query, ""))
+
+
+def source_addresses(project: Project) -> dict[str, list[str]]:
+    """Normalised address -> the sources found there (several excerpts may share a page)."""
+    found: dict[str, list[str]] = {}
+    for source in project.sources.values():
+        entry = project.bibliography.get(source.cite)
+        address = source.url or (entry.fields.get("url", "") if entry else "")
+        if address:
+            found.setdefault(normalise_url(address), []).append(source.id)
+    return found
+
+
+def _read_json(path: Path, diags: Diagnostics) -> tuple[str, Any] | None:
+    try:
+        size = path.stat().st_size
+        if size > MAX_IMPORT_BYTES:
+            diags.error(path, 0, "X004", f"file is {size:,} bytes; the limit is "
+                        f"{MAX_IMPORT_BYTES:,}",
+                        "export fewer annotations at a time (e.g. one page or one group)")
+            return None
+        data = path.read_bytes()
+    except OSError as error:
+        diags.error(path, 0, "F004", f"cannot read file: {error.strerror}")
+        return None
+    try:
+        text = data.decode("utf-8").removeprefix("\ufeff")
+    except UnicodeDecodeError as error:
+        diags.error(path, data[: error.start].count(b"\n") + 1, "X001",
+                    f"not JSON: the file is not UTF-8 text (byte 0x{data[error.start]:02x})",
+                    "give the file the annotation tool exported, unchanged")
+        return None
+    try:
+        return text, json.loads(text)
+    except json.JSONDecodeError as error:
+        diags.error(path, error.lineno, "X001", f"not JSON: {error.msg}",
+                    "give the file the annotation tool exported, unchanged",
+                    column=error.colno)
+    except RecursionError:
+        diags.error(path, 1, "X001", "not JSON: nested too deeply to read")
+    return None
+
+
+def _warn(diags: Diagnostics, path: Path, line: int, code: str, message: str,
+          hint: str = "") -> None:
+    diags.warning(path, line, code, message, hint)
+
+
+def _route(record: webanno.Incoming, project: Project, addresses: dict[str, list[str]],
+           forced: str | None) -> list[str]:
+    """The sources an annotation may belong to, from its target addresses."""
+    if forced:
+        return [forced]
+    for target in record.targets:
+        sources = addresses.get(normalise_url(target))
+        if sources:
+            return sources
+    for target in record.targets:  # the web edition's own page for a source
+        page = WEB_PAGE.match(urlsplit(target).path.rsplit("/", 1)[-1])
+        if page and page.group(1) in project.sources:
+            return [page.group(1)]
+    return []
+
+
+def _values(record: webanno.Incoming, quote: str, context: tuple[str, str]) -> dict[str, Any]:
+    return {"id": record.id, "quote": quote, "prefix": context[0], "suffix": context[1],
+            "kind": "" if record.kind == "context" else record.kind,
+            "audience": "" if record.audience == "all" else record.audience,
+            "tags": record.other_tags, "note": record.note.strip(), "by": record.by,
+            "created": record.created, "origin": record.origin}
+
+
+def _anchor(record: webanno.Incoming, candidates: list[str], texts: dict[str, SourceText],
+            path: Path, diags: Diagnostics) -> tuple[str, dict[str, Any]] | None:
+    """(source id, the entry's values) once the quote anchors in exactly one place."""
+    what = f"annotation {record.id} on {record.targets[0] if record.targets else '?'}"
+    found = {sid: texts[sid].matches(record.exact) for sid in candidates}
+    holding = [sid for sid, matches in found.items() if matches]
+    if not holding:
+        near = next((n for n in (closest_passage(texts[s].folded, record.exact)
+                                 for s in candidates) if n), "")
+        _warn(diags, path, record.line, "X005",
+              f"{what}: quote not in {' or '.join(candidates)}, not imported: "
+              f"\"{record.exact}\"",
+              f'closest passage: "{near}"' if near else
+              "the editor cut this passage, or the page changed since it was annotated")
+        return None
+    if len(holding) > 1:
+        _warn(diags, path, record.line, "X008",
+              f"{what}: quote occurs in {', '.join(holding)}; not imported",
+              "import with --source ID to say which source it annotates")
+        return None
+    text = texts[holding[0]]
+    match = text.choose(found[holding[0]], record.prefix, record.suffix)
+    if match is None:
+        _warn(diags, path, record.line, "X008",
+              f"{what}: quote occurs {len(found[holding[0]])} times in {holding[0]} and its "
+              "prefix/suffix do not say which; not imported",
+              "add it by hand with a 'prefix' or 'suffix' that settles it")
+        return None
+    if text.block_of(match) is None:
+        _warn(diags, path, record.line, "X009",
+              f"{what}: quote runs across two paragraphs of {holding[0]}; not imported",
+              "annotations mark a passage inside one paragraph")
+        return None
+    context = text.settling_context(record.exact, match)
+    if context is None:
+        _warn(diags, path, record.line, "X008",
+              f"{what}: quote occurs {len(found[holding[0]])} times in {holding[0]} in the "
+              "same words; not imported", "add it by hand")
+        return None
+    return holding[0], _values(record, " ".join(record.exact.split()), context)
+
+
+def _wanted(records: list[webanno.Incoming], path: Path, diags: Diagnostics) -> list[
+        webanno.Incoming]:
+    """Notes on passages; replies, page notes and empty annotations are reported."""
+    kept = []
+    for record in records:
+        target = record.targets[0] if record.targets else "?"
+        if record.reply_to:
+            _warn(diags, path, record.line, "X006",
+                  f"{record.id} is a reply to {record.reply_to}, not a note; not imported")
+        elif not record.exact:
+            _warn(diags, path, record.line, "X007",
+                  f"{record.id} on {target} is a page note (it marks no passage); not imported")
+        elif not record.note.strip():
+            _warn(diags, path, record.line, "X007",
+                  f"{record.id} on {target} has no text (a highlight); not imported")
+        else:
+            kept.append(record)
+    return kept
+
+
+def import_annotations(root: Path, path: Path, *, source: str | None = None,
+                       dry_run: bool = False, use_cache: bool = True) -> ImportResult:
+    """Read `path`, anchor every annotation, and (unless dry_run, or on any error) write."""
+    project, diags = load_checked(root)
+    result = ImportResult(diags)
+    loaded = _read_json(path, diags)
+    if loaded is None:
+        return result
+    text, data = loaded
+    try:
+        records = webanno.read(data)
+    except webanno.NotAnnotations as problem:
+        diags.error(path, problem.line, "X002", f"not an annotation format: {problem.message}",
+                    "expected a Hypothesis API search result or list of its annotations, or "
+                    "W3C Web Annotation JSON-LD (Annotation, AnnotationCollection, "
+                    "AnnotationPage)")
+        return result
+    webanno.locate_lines(text, records)
+    if source is not None and source not in project.sources:
+        hint = difflib.get_close_matches(source, list(project.sources), n=1)
+        diags.error(path, 0, "X003", f"--source '{source}' is not a source of this reader",
+                    f"did you mean '{hint[0]}'?" if hint else
+                    f"sources: {', '.join(sorted(project.sources))}")
+        return result
+    addresses = source_addresses(project)
+    routed = []
+    for record in _wanted(records, path, diags):
+        candidates = _route(record, project, addresses, source)
+        if not candidates:
+            diags.error(path, record.line, "X003",
+                        f"{record.id} targets {', '.join(record.targets) or 'no address'}, "
+                        "which is the address of no source of this reader",
+                        "add 'url: ADDRESS' to the front matter of the source it annotates, "
+                        "or import with --source ID")
+        routed.append((record, candidates))
+    if diags.has_errors():
+        return result
+    store = Cache.for_project(root, enabled=use_cache)
+    with activated(store if store.enabled else None):
+        try:
+            rendered = assemble.render_fragments(project)
+        except PandocFailed as error:  # reported as the build reports it
+            diags.error(project.book.path, 0, "P001", f"Pandoc failed: {error}")
+            raise BuildAborted(diags) from None
+    needed = {sid for _, candidates in routed for sid in candidates}
+    texts = {sid: SourceText.from_html(sid, rendered.html[f"source:{sid}"]) for sid in needed}
+    _plan(project, routed, texts, path, result)
+    if not dry_run and not diags.has_errors():
+        for change in result.changes:
+            write_atomically(change.path, change.new.encode("utf-8"))
+            result.written.append(change.path)
+    return result
+
+
+def _plan(project: Project, routed: list[tuple[webanno.Incoming, list[str]]],
+          texts: dict[str, SourceText], path: Path, result: ImportResult) -> None:
+    diags = result.diagnostics
+    existing = {a.id: a for a in project.annotations}
+    per_file: dict[str, list[dict[str, Any]]] = {}
+    taken: dict[str, int] = {}
+    for record, candidates in routed:
+        anchored = _anchor(record, candidates, texts, path, diags)
+        if anchored is None:
+            continue
+        source_id, values = anchored
+        other = existing.get(record.id)
+        where = f"book/annotations/{source_id}.yaml"
+        if record.id in taken:
+            _warn(diags, path, record.line, "X010",
+                  f"{record.id} is given twice in this file (also at line {taken[record.id]}); "
+                  "the first is imported")
+            continue
+        if other is not None and (not other.origin or other.source_id != source_id):
+            _warn(diags, path, record.line, "X010",
+                  f"{record.id}: the id is already used at "
+                  f"{diags.relative(other.path)}:{other.line}"
+                  + (" by an annotation written by hand" if not other.origin else "")
+                  + "; not imported",
+                  "the importer never changes annotations written by hand: rename or remove "
+                  "that one to import this" if not other.origin else
+                  f"it now anchors in {where}: remove the old entry to move it")
+            continue
+        taken[record.id] = record.line
+        per_file.setdefault(source_id, []).append(values)
+    for source_id, upserts in per_file.items():
+        file = project.root / "book" / "annotations" / f"{source_id}.yaml"
+        old = file.read_text(encoding="utf-8") if file.is_file() else ""
+        new, added, updated = annotations_yaml.merge(old, upserts)
+        if added or updated:
+            result.changes.append(FileChange(file, old, new, added, updated))
+        result.unchanged += [v["id"] for v in upserts
+                             if v["id"] not in added and v["id"] not in updated]
+
+
+def report(result: ImportResult, *, dry_run: bool) -> list[str]:
+    """What changed (or would), file by file; a unified diff of each file on a dry run."""
+    lines = []
+    verb = ("would add", "would update") if dry_run else ("added", "updated")
+    for change in result.changes:
+        name = result.diagnostics.relative(change.path)
+        said = [f"{verb[0]} {', '.join(change.added)}" if change.added else "",
+                f"{verb[1]} {', '.join(change.updated)}" if change.updated else ""]
+        lines.append(f"{name}: " + "; ".join(s for s in said if s))
+        if dry_run:
+            lines += [line.rstrip("\n") for line in difflib.unified_diff(
+                change.old.splitlines(True), change.new.splitlines(True),
+                f"a/{name}", f"b/{name}")]
+    if result.unchanged:
+        lines.append(f"already up to date: {', '.join(result.unchanged)}")
+    return lines
