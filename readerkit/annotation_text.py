@@ -69,7 +69,7 @@ class SourceText:
         before = re.sub(r"\s+", " ", self.whole[max(0, match.start - 4 * CONTEXT_CHARS)
                                                 : match.start])
         after = re.sub(r"\s+", " ", self.whole[match.end : match.end + 4 * CONTEXT_CHARS])
-        return before[-CONTEXT_CHARS:].lstrip(), after[:CONTEXT_CHARS].rstrip()
+        return before[-CONTEXT_CHARS:], after[:CONTEXT_CHARS]
 
     def matches(self, quote: str) -> list[Match]:
         return find_quote(self.folded, quote).matches

@@ -108,18 +108,19 @@ def _warn(diags: Diagnostics, path: Path, line: int, code: str, message: str,
 
 def _route(record: webanno.Incoming, project: Project, addresses: dict[str, list[str]],
            forced: str | None) -> list[str]:
-    """The sources an annotation may belong to, from its target addresses."""
+    """The sources an annotation may belong to. Of its targets, the one naming the fewest
+    sources wins: a web edition page (one source) over an original page several share."""
     if forced:
         return [forced]
+    options = []
     for target in record.targets:
-        sources = addresses.get(normalise_url(target))
-        if sources:
-            return sources
-    for target in record.targets:  # the web edition's own page for a source
+        sources = addresses.get(normalise_url(target), [])
         page = WEB_PAGE.match(urlsplit(target).path.rsplit("/", 1)[-1])
-        if page and page.group(1) in project.sources:
-            return [page.group(1)]
-    return []
+        if not sources and page and page.group(1) in project.sources:
+            sources = [page.group(1)]  # the web edition's own page for a source
+        if sources:
+            options.append(sources)
+    return min(options, key=len) if options else []
 
 
 def _values(record: webanno.Incoming, quote: str, context: tuple[str, str]) -> dict[str, Any]:

@@ -23,6 +23,10 @@ NOTE_ANCHOR = "#ann-"  # the web edition's note anchors: our own export's annota
 INSTRUCTOR_TAG = "instructor"
 
 
+JSON_NAMES = {str: "a string", int: "a number", float: "a number", bool: "true or false",
+              type(None): "null"}
+
+
 class NotAnnotations(Exception):
     """The JSON is not one of the annotation formats read here; `line` is where it shows."""
 
@@ -243,12 +247,17 @@ def read(data: Any) -> list[Incoming]:
         items = data["rows"]
     elif isinstance(data, dict) and _types(data) & {"AnnotationCollection", "AnnotationPage"}:
         items = _w3c_items(data)
-    elif isinstance(data, dict):
+    elif isinstance(data, dict) and ("Annotation" in _types(data) or _is_hypothesis(data)):
         items = [data]
+    elif isinstance(data, dict):
+        raise NotAnnotations("the JSON object has neither 'rows' (a Hypothesis search result) "
+                             "nor a W3C \"type\" (Annotation, AnnotationCollection, "
+                             "AnnotationPage)")
     elif isinstance(data, list):
         items = data
     else:
-        raise NotAnnotations(f"the file holds {type(data).__name__} JSON, not annotations")
+        raise NotAnnotations(f"the file holds {JSON_NAMES.get(type(data), 'a value')}, "
+                             "not annotations")
     records = []
     for number, item in enumerate(items, start=1):
         if "Annotation" in _types(item):
