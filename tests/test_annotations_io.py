@@ -455,10 +455,20 @@ BAD_INPUTS = [
         "in.json:1: X005 (warning) annotation hyp-zz9 on https://example.org/texts/snow-1855/: "
         "quote not in snow-letter, not imported: \"the deaths of the parish\"\n"
         "    hint: closest passage: \"the deaths had taken place\""]),
+    BadInput("X006", json.dumps([{**_hypothesis_row(SNOW_URL), "references": ["Yy8"]}]), [
+        "in.json:1: X006 (warning) hyp-zz9 is a reply to Yy8, not a note; not imported"]),
+    BadInput("X007", json.dumps([{**_hypothesis_row(SNOW_URL), "target": [{"source": SNOW_URL}]}]),
+             ["in.json:1: X007 (warning) hyp-zz9 on https://example.org/texts/snow-1855/ is a "
+              "page note (it marks no passage); not imported"]),
     BadInput("X008", json.dumps([_hypothesis_row(SNOW_URL, "the")]), [
         "in.json:1: X008 (warning) annotation hyp-zz9 on https://example.org/texts/snow-1855/: "
         "quote occurs 7 times in snow-letter and its prefix/suffix do not say which; not "
         "imported\n    hint: add it by hand with a 'prefix' or 'suffix' that settles it"]),
+    BadInput("X009", json.dumps([_hypothesis_row(SNOW_URL, "of the pump. I had an interview")]),
+             ["in.json:1: X009 (warning) annotation hyp-zz9 on "
+              "https://example.org/texts/snow-1855/: quote runs across two paragraphs of "
+              "snow-letter; not imported\n"
+              "    hint: annotations mark a passage inside one paragraph"]),
     BadInput("X010", json.dumps([_hypothesis_row(SNOW_URL), _hypothesis_row(SNOW_URL)]), [
         "in.json:1: X010 (warning) hyp-zz9 is given twice in this file (also at line 1); the "
         "first is imported"]),
