@@ -222,9 +222,10 @@ def import_annotations(root: Path, path: Path, *, source: str | None = None,
     for record in _wanted(records, path, diags):
         candidates = _route(record, project, addresses, source)
         if not candidates:
+            page = f" (on \"{record.title}\")" if record.title else ""
             diags.error(path, record.line, "X003",
-                        f"{record.id} targets {', '.join(record.targets) or 'no address'}, "
-                        "which is the address of no source of this reader",
+                        f"{record.id}{page} targets {', '.join(record.targets) or 'no address'}"
+                        ", which is the address of no source of this reader",
                         "add 'url: ADDRESS' to the front matter of the source it annotates, "
                         "or import with --source ID")
         routed.append((record, candidates))

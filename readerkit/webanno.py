@@ -53,6 +53,7 @@ class Incoming:
     by: str = ""
     created: str = ""
     reply_to: str = ""  # a reply (not a note) to this annotation
+    title: str = ""  # the annotated page's title, when the tool says it
     line: int = 1  # where it is in the file
 
     @property
@@ -112,17 +113,27 @@ def _set_quote(record: Incoming, selector: dict[str, Any] | None) -> None:
         record.suffix = _raw(selector.get("suffix"))
 
 
+BLOCK_TAGS = {"p", "div", "li", "blockquote", "pre", "ul", "ol", "table", "tr", "section",
+              "h1", "h2", "h3", "h4", "h5", "h6", "dl", "dt", "dd", "figure", "figcaption"}
+
+
 def html_to_text(markup: str) -> str:
-    """A note given only as HTML, as plain paragraphs (raw HTML is not read in notes)."""
+    """A note given only as HTML, as plain paragraphs: notes are Markdown, and raw HTML in
+    them is read as text, so the markup goes and its words stay (scripts and styles go too)."""
     tree = lxml_html.fragment_fromstring(markup or "", create_parent="div")
-    blocks = [" ".join(tree.text.split())] if tree.text and tree.text.strip() else []
+    for dropped in tree.xpath("//script | //style"):
+        dropped.drop_tree()
+    paragraphs: list[str] = []
+    current: list[str] = [tree.text or ""]
     for child in tree:
-        text = " ".join(child.text_content().split())
-        if text:
-            blocks.append(text)
-        if child.tail and child.tail.strip():
-            blocks.append(" ".join(child.tail.split()))
-    return "\n\n".join(blocks)
+        if isinstance(child.tag, str) and child.tag in BLOCK_TAGS:
+            paragraphs += ["".join(current), child.text_content()]
+            current = []
+        else:
+            current.append(child.text_content() if isinstance(child.tag, str) else "")
+        current.append(child.tail or "")
+    paragraphs.append("".join(current))
+    return "\n\n".join(" ".join(p.split()) for p in paragraphs if p.strip())
 
 
 # --- Hypothesis --------------------------------------------------------------------------
@@ -143,6 +154,8 @@ def _hypothesis(item: dict[str, Any]) -> Incoming:
         tags=[t.strip() for t in _as_list(item.get("tags")) if isinstance(t, str) and t.strip()],
         by=_text(item.get("user")).removeprefix("acct:"), created=_text(item.get("created")),
     )
+    document = item["document"] if isinstance(item.get("document"), dict) else {}
+    record.title = next((_text(t) for t in _as_list(document.get("title")) if _text(t)), "")
     references = [r for r in _as_list(item.get("references")) if isinstance(r, str)]
     record.reply_to = references[-1] if references else ""
     for target in item["target"]:

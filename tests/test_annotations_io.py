@@ -398,6 +398,7 @@ class BadInput:
     content: str | bytes | Callable[[Path], None]
     expected: list[str]
     source: str | None = None
+    prepare: Callable[[Path], None] | None = None  # an edit of the reader first
     codes: tuple[str, ...] = field(default=())
 
     def __post_init__(self) -> None:
@@ -408,6 +409,12 @@ def _hypothesis_row(uri: str, exact: str = "nearly all the deaths") -> dict[str,
     return {"id": "Zz9", "uri": uri, "text": "A note.", "tags": [],
             "target": [{"source": uri, "selector": [
                 {"type": "TextQuoteSelector", "exact": exact, "prefix": "", "suffix": ""}]}]}
+
+
+def _set_url(root: Path, source: str, url: str) -> None:
+    path = root / "sources" / f"{source}.md"
+    path.write_text(path.read_text(encoding="utf-8").replace("\nrights:", f"\nurl: {url}\nrights:"),
+                    encoding="utf-8")
 
 
 def _too_large(path: Path) -> None:
@@ -442,6 +449,12 @@ BAD_INPUTS = [
         "address of no source of this reader\n"
         "    hint: add 'url: ADDRESS' to the front matter of the source it annotates, or import "
         "with --source ID"]),
+    BadInput("X003", json.dumps([{**_hypothesis_row("https://example.com/p?id=7"),
+                                  "document": {"title": ["A Page Elsewhere"]}}]), [
+        "in.json:1: X003 hyp-zz9 (on \"A Page Elsewhere\") targets https://example.com/p?id=7, "
+        "which is the address of no source of this reader\n"
+        "    hint: add 'url: ADDRESS' to the front matter of the source it annotates, or import "
+        "with --source ID"]),
     BadInput("X003", json.dumps([_hypothesis_row(SNOW_URL)]), [
         "in.json: X003 --source 'snow-leter' is not a source of this reader\n"
         "    hint: did you mean 'snow-letter'?"], source="snow-leter"),
@@ -464,6 +477,11 @@ BAD_INPUTS = [
         "in.json:1: X008 (warning) annotation hyp-zz9 on https://example.org/texts/snow-1855/: "
         "quote occurs 7 times in snow-letter and its prefix/suffix do not say which; not "
         "imported\n    hint: add it by hand with a 'prefix' or 'suffix' that settles it"]),
+    BadInput("X008", json.dumps([_hypothesis_row(SNOW_URL, "the pump")]), [
+        "in.json:1: X008 (warning) annotation hyp-zz9 on https://example.org/texts/snow-1855/: "
+        "quote occurs in pump-essay, snow-letter; not imported\n"
+        "    hint: import with --source ID to say which source it annotates"],
+        prepare=lambda root: _set_url(root, "pump-essay", SNOW_URL + "#essay")),
     BadInput("X009", json.dumps([_hypothesis_row(SNOW_URL, "of the pump. I had an interview")]),
              ["in.json:1: X009 (warning) annotation hyp-zz9 on "
               "https://example.org/texts/snow-1855/: quote runs across two paragraphs of "
@@ -479,6 +497,8 @@ BAD_INPUTS = [
 def test_each_bad_input_gets_its_message_and_nothing_is_written(
         case: BadInput, root: Path) -> None:
     path = root / "in.json"
+    if case.prepare is not None:
+        case.prepare(root)
     if callable(case.content):
         case.content(path)
     elif isinstance(case.content, bytes):
@@ -534,3 +554,46 @@ def test_web_edition_text_context_is_32_characters() -> None:
     text = SourceText.from_html("s", "<p>" + "word " * 20 + "QUOTE" + " tail" * 20 + "</p>")
     (match,) = text.matches("QUOTE")
     assert text.context(match) == (("word " * 20)[-32:], (" tail" * 20)[:32])
+
+
+def test_a_source_without_url_is_found_at_its_cite_entry_url(root: Path) -> None:
+    bib = root / "bibliography.bib"
+    bib.write_text(bib.read_text(encoding="utf-8").replace(
+        "  note = {Written for this test reader}",
+        "  note = {Written for this test reader},\n  url = {https://example.org/essays/pump}"),
+        encoding="utf-8")
+    row = {**_hypothesis_row("https://example.org/essays/pump/", "famous"), "id": "Pq1"}
+    (root / "in.json").write_text(json.dumps([row]), encoding="utf-8")
+    result = import_annotations(root, root / "in.json")
+    assert [(c.path.name, c.added) for c in result.changes] == [("pump-essay.yaml", ["hyp-pq1"])]
+
+
+HTML_NOTES = [
+    ("<p>Snow’s map was <em>drawn</em> later.</p>", "Snow’s map was drawn later."),
+    ("<p>One.</p>\n<p>Two &amp; three.</p>", "One.\n\nTwo & three."),
+    ("Plain <b>text</b> around", "Plain text around"),
+    ("<script>alert(1)</script><p>Kept.</p><style>p {}</style>", "Kept."),
+]
+
+
+@pytest.mark.parametrize(("markup", "note"), HTML_NOTES)
+def test_an_html_only_body_becomes_plain_paragraphs(markup: str, note: str) -> None:
+    from readerkit.webanno import html_to_text
+
+    assert html_to_text(markup) == note
+
+
+def test_export_through_the_cli_writes_the_file_or_nothing(root: Path) -> None:
+    out = root / "dist" / "notes.jsonld"
+    done = run_build("export-annotations", "-o", str(out), "--root", str(root))
+    assert done.returncode == 0, done.stderr
+    assert json.loads(out.read_text(encoding="utf-8"))["total"] == 3
+    notes = root / SNOW_NOTES
+    notes.write_text(text(root, SNOW_NOTES).replace("nearly all the deaths", "nearly all deaths"),
+                     encoding="utf-8")
+    out.unlink()
+    failed = run_build("export-annotations", "-o", str(out), "--root", str(root))
+    assert failed.returncode == 1 and not out.exists()
+    assert failed.stderr.splitlines()[0] == (
+        "book/annotations/snow-letter.yaml:2: A001 quote of annotation 'snow-spot' not found "
+        "in snow-letter")
