@@ -13,6 +13,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 from . import annotations_yaml, assemble, webanno
 from .anchoring import closest_passage
 from .annotation_text import SourceText
+from .bibliography import cited_keys
 from .cache import Cache, activated
 from .diagnostics import BuildAborted, Diagnostics
 from .model import Project
@@ -101,11 +103,6 @@ def _read_json(path: Path, diags: Diagnostics) -> tuple[str, Any] | None:
     return None
 
 
-def _warn(diags: Diagnostics, path: Path, line: int, code: str, message: str,
-          hint: str = "") -> None:
-    diags.warning(path, line, code, message, hint)
-
-
 def _route(record: webanno.Incoming, project: Project, addresses: dict[str, list[str]],
            forced: str | None) -> list[str]:
     """The sources an annotation may belong to. Of its targets, the one naming the fewest
@@ -140,54 +137,63 @@ def _anchor(record: webanno.Incoming, candidates: list[str], texts: dict[str, So
     if not holding:
         near = next((n for n in (closest_passage(texts[s].folded, record.exact)
                                  for s in candidates) if n), "")
-        _warn(diags, path, record.line, "X005",
-              f"{what}: quote not in {' or '.join(candidates)}, not imported: "
-              f"\"{record.exact}\"",
-              f'closest passage: "{near}"' if near else
-              "the editor cut this passage, or the page changed since it was annotated")
+        diags.warning(path, record.line, "X005",
+                      f"{what}: quote not in {' or '.join(candidates)}, not imported: "
+                      f"\"{record.exact}\"",
+                      f'closest passage: "{near}"' if near else
+                      "the editor cut this passage, or the page changed since it was annotated")
         return None
     if len(holding) > 1:
-        _warn(diags, path, record.line, "X008",
-              f"{what}: quote occurs in {', '.join(holding)}; not imported",
-              "import with --source ID to say which source it annotates")
+        diags.warning(path, record.line, "X008",
+                      f"{what}: quote occurs in {', '.join(holding)}; not imported",
+                      "import with --source ID to say which source it annotates")
         return None
     text = texts[holding[0]]
     match = text.choose(found[holding[0]], record.prefix, record.suffix)
     if match is None:
-        _warn(diags, path, record.line, "X008",
-              f"{what}: quote occurs {len(found[holding[0]])} times in {holding[0]} and its "
-              "prefix/suffix do not say which; not imported",
-              "add it by hand with a 'prefix' or 'suffix' that settles it")
+        diags.warning(path, record.line, "X008",
+                      f"{what}: quote occurs {len(found[holding[0]])} times in {holding[0]} "
+                      "and its prefix/suffix do not say which; not imported",
+                      "add it by hand with a 'prefix' or 'suffix' that settles it")
         return None
     if text.block_of(match) is None:
-        _warn(diags, path, record.line, "X009",
-              f"{what}: quote runs across two paragraphs of {holding[0]}; not imported",
-              "annotations mark a passage inside one paragraph")
+        diags.warning(path, record.line, "X009",
+                      f"{what}: quote runs across two paragraphs of {holding[0]}; not imported",
+                      "annotations mark a passage inside one paragraph")
         return None
     context = text.settling_context(record.exact, match)
     if context is None:
-        _warn(diags, path, record.line, "X008",
-              f"{what}: quote occurs {len(found[holding[0]])} times in {holding[0]} in the "
-              "same words; not imported", "add it by hand")
+        diags.warning(path, record.line, "X008",
+                      f"{what}: quote occurs {len(found[holding[0]])} times in {holding[0]} in the "
+                      "same words; not imported", "add it by hand")
         return None
     return holding[0], _values(record, " ".join(record.exact.split()), context)
 
 
-def _wanted(records: list[webanno.Incoming], path: Path, diags: Diagnostics) -> list[
-        webanno.Incoming]:
-    """Notes on passages; replies, page notes and empty annotations are reported."""
+def _wanted(records: list[webanno.Incoming], bibliography: Collection[str], path: Path,
+            diags: Diagnostics) -> list[webanno.Incoming]:
+    """Notes on passages the book can print; replies, page notes, empty annotations and
+    notes citing works the bibliography lacks (the build would stop on them) are reported."""
     kept = []
     for record in records:
         target = record.targets[0] if record.targets else "?"
+        unknown = [key for key in cited_keys(record.note) if key not in bibliography]
         if record.reply_to:
-            _warn(diags, path, record.line, "X006",
-                  f"{record.id} is a reply to {record.reply_to}, not a note; not imported")
+            diags.warning(path, record.line, "X006",
+                          f"{record.id} is a reply to {record.reply_to}, not a note; not imported")
         elif not record.exact:
-            _warn(diags, path, record.line, "X007",
-                  f"{record.id} on {target} is a page note (it marks no passage); not imported")
+            diags.warning(path, record.line, "X007",
+                          f"{record.id} on {target} is a page note (it marks no passage); "
+                          "not imported")
         elif not record.note.strip():
-            _warn(diags, path, record.line, "X007",
-                  f"{record.id} on {target} has no text (a highlight); not imported")
+            diags.warning(path, record.line, "X007",
+                          f"{record.id} on {target} has no text (a highlight); not imported")
+        elif unknown:
+            diags.warning(path, record.line, "X011",
+                          f"{record.id} on {target}: its note cites '{unknown[0]}', which is "
+                          "not in bibliography.bib; not imported",
+                          "add the entry to bibliography.bib, or write \\@ for an @ that is "
+                          "not a citation, and import again")
         else:
             kept.append(record)
     return kept
@@ -196,7 +202,8 @@ def _wanted(records: list[webanno.Incoming], path: Path, diags: Diagnostics) -> 
 def import_annotations(root: Path, path: Path, *, source: str | None = None,
                        dry_run: bool = False, use_cache: bool = True) -> ImportResult:
     """Read `path`, anchor every annotation, and (unless dry_run, or on any error) write."""
-    project, diags = load_checked(root)
+    project, _ = load_checked(root)  # the book's own warnings are the build's to report
+    diags = Diagnostics(root.resolve())
     result = ImportResult(diags)
     loaded = _read_json(path, diags)
     if loaded is None:
@@ -219,7 +226,7 @@ def import_annotations(root: Path, path: Path, *, source: str | None = None,
         return result
     addresses = source_addresses(project)
     routed = []
-    for record in _wanted(records, path, diags):
+    for record in _wanted(records, project.bibliography, path, diags):
         candidates = _route(record, project, addresses, source)
         if not candidates:
             page = f" (on \"{record.title}\")" if record.title else ""
@@ -262,19 +269,19 @@ def _plan(project: Project, routed: list[tuple[webanno.Incoming, list[str]]],
         other = existing.get(record.id)
         where = f"book/annotations/{source_id}.yaml"
         if record.id in taken:
-            _warn(diags, path, record.line, "X010",
-                  f"{record.id} is given twice in this file (also at line {taken[record.id]}); "
-                  "the first is imported")
+            diags.warning(path, record.line, "X010",
+                          f"{record.id} is given twice in this file (also at line "
+                          f"{taken[record.id]}); the first is imported")
             continue
         if other is not None and (not other.origin or other.source_id != source_id):
-            _warn(diags, path, record.line, "X010",
-                  f"{record.id}: the id is already used at "
-                  f"{diags.relative(other.path)}:{other.line}"
-                  + (" by an annotation written by hand" if not other.origin else "")
-                  + "; not imported",
-                  "the importer never changes annotations written by hand: rename or remove "
-                  "that one to import this" if not other.origin else
-                  f"it now anchors in {where}: remove the old entry to move it")
+            diags.warning(path, record.line, "X010",
+                          f"{record.id}: the id is already used at "
+                          f"{diags.relative(other.path)}:{other.line}"
+                          + (" by an annotation written by hand" if not other.origin else "")
+                          + "; not imported",
+                          "the importer never changes annotations written by hand: rename or "
+                          "remove that one to import this" if not other.origin else
+                          f"it now anchors in {where}: remove the old entry to move it")
             continue
         taken[record.id] = record.line
         per_file.setdefault(source_id, []).append(values)

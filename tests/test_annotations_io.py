@@ -487,6 +487,11 @@ BAD_INPUTS = [
               "https://example.org/texts/snow-1855/: quote runs across two paragraphs of "
               "snow-letter; not imported\n"
               "    hint: annotations mark a passage inside one paragraph"]),
+    BadInput("X011", json.dumps([{**_hypothesis_row(SNOW_URL), "text": "As @jsmith said."}]), [
+        "in.json:1: X011 (warning) hyp-zz9 on https://example.org/texts/snow-1855/: its note "
+        "cites 'jsmith', which is not in bibliography.bib; not imported\n"
+        "    hint: add the entry to bibliography.bib, or write \\@ for an @ that is not a "
+        "citation, and import again"]),
     BadInput("X010", json.dumps([_hypothesis_row(SNOW_URL), _hypothesis_row(SNOW_URL)]), [
         "in.json:1: X010 (warning) hyp-zz9 is given twice in this file (also at line 1); the "
         "first is imported"]),
