@@ -74,7 +74,7 @@ class SourceText:
     def matches(self, quote: str) -> list[Match]:
         return find_quote(self.folded, quote).matches
 
-    def _agreement(self, match: Match, prefix: str, suffix: str) -> int:
+    def agreement(self, match: Match, prefix: str, suffix: str) -> int:
         """How many folded characters of prefix and suffix agree with the text around `match`
         (the idea of Hypothesis's fuzzy anchoring, kept exact)."""
         before = fold_text(self.whole[max(0, match.start - 4 * len(prefix) - 8) : match.start])
@@ -89,15 +89,6 @@ class SourceText:
                and after[common] == wanted_after[common]):
             common += 1
         return score + common
-
-    def choose(self, matches: list[Match], prefix: str, suffix: str) -> Match | None:
-        """The one match the given context agrees with best; None when it settles nothing."""
-        if len(matches) == 1:
-            return matches[0]
-        scored = sorted(((self._agreement(m, prefix, suffix), m.start, m) for m in matches),
-                        key=lambda item: (-item[0], item[1]))
-        best, second = scored[0][0], scored[1][0]
-        return scored[0][2] if best > second else None
 
     def settling_context(self, quote: str, match: Match) -> tuple[str, str] | None:
         """The shortest prefix and/or suffix (whole words of this text) with which `quote`
@@ -125,3 +116,14 @@ class SourceText:
                 _, prefix, suffix = min(options)
                 return prefix, suffix
         return None
+
+
+def best_match(found: list[tuple[SourceText, Match]], prefix: str,
+               suffix: str) -> tuple[SourceText, Match] | None:
+    """Of the places a quote occurs (in one source or in several sharing a page), the one the
+    tool's prefix and suffix agree with best; None when they do not settle it."""
+    if len(found) == 1:
+        return found[0]
+    scored = sorted(found, key=lambda place: -place[0].agreement(place[1], prefix, suffix))
+    best, second = (text.agreement(match, prefix, suffix) for text, match in scored[:2])
+    return scored[0] if best > second else None

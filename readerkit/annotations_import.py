@@ -21,7 +21,7 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from . import annotations_yaml, assemble, webanno
 from .anchoring import closest_passage
-from .annotation_text import SourceText
+from .annotation_text import SourceText, best_match
 from .bibliography import cited_keys
 from .cache import Cache, activated
 from .diagnostics import BuildAborted, Diagnostics
@@ -143,31 +143,33 @@ def _anchor(record: webanno.Incoming, candidates: list[str], texts: dict[str, So
                       f'closest passage: "{near}"' if near else
                       "the editor cut this passage, or the page changed since it was annotated")
         return None
-    if len(holding) > 1:
+    chosen = best_match([(texts[sid], m) for sid in holding for m in found[sid]],
+                        record.prefix, record.suffix)
+    if chosen is None and len(holding) > 1:
         diags.warning(path, record.line, "X008",
                       f"{what}: quote occurs in {', '.join(holding)}; not imported",
                       "import with --source ID to say which source it annotates")
         return None
-    text = texts[holding[0]]
-    match = text.choose(found[holding[0]], record.prefix, record.suffix)
-    if match is None:
+    if chosen is None:
         diags.warning(path, record.line, "X008",
                       f"{what}: quote occurs {len(found[holding[0]])} times in {holding[0]} "
                       "and its prefix/suffix do not say which; not imported",
                       "add it by hand with a 'prefix' or 'suffix' that settles it")
         return None
+    text, match = chosen
     if text.block_of(match) is None:
         diags.warning(path, record.line, "X009",
-                      f"{what}: quote runs across two paragraphs of {holding[0]}; not imported",
+                      f"{what}: quote runs across two paragraphs of {text.source_id}; "
+                      "not imported",
                       "annotations mark a passage inside one paragraph")
         return None
     context = text.settling_context(record.exact, match)
     if context is None:
         diags.warning(path, record.line, "X008",
-                      f"{what}: quote occurs {len(found[holding[0]])} times in {holding[0]} in the "
-                      "same words; not imported", "add it by hand")
+                      f"{what}: quote occurs {len(found[text.source_id])} times in "
+                      f"{text.source_id} in the same words; not imported", "add it by hand")
         return None
-    return holding[0], _values(record, " ".join(record.exact.split()), context)
+    return text.source_id, _values(record, " ".join(record.exact.split()), context)
 
 
 def _wanted(records: list[webanno.Incoming], bibliography: Collection[str], path: Path,

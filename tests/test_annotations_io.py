@@ -602,3 +602,16 @@ def test_export_through_the_cli_writes_the_file_or_nothing(root: Path) -> None:
     assert failed.stderr.splitlines()[0] == (
         "book/annotations/snow-letter.yaml:2: A001 quote of annotation 'snow-spot' not found "
         "in snow-letter")
+
+
+def test_excerpts_sharing_a_page_the_tools_context_picks_the_excerpt(root: Path) -> None:
+    _set_url(root, "pump-essay", SNOW_URL)
+    row = _hypothesis_row(SNOW_URL, "pump")
+    row["target"][0]["selector"][0].update(prefix="the deaths around the Broad Street ",
+                                           suffix=" in September 1854. The pump")
+    (root / "in.json").write_text(json.dumps([row]), encoding="utf-8")
+    result = import_annotations(root, root / "in.json")
+    assert shown(result) == []
+    assert text(root, ESSAY_NOTES).endswith(
+        "\n- id: hyp-zz9\n  quote: pump\n  suffix: in\n  note: A note.\n"
+        "  origin: https://hypothes.is/a/Zz9\n")
