@@ -615,3 +615,11 @@ def test_excerpts_sharing_a_page_the_tools_context_picks_the_excerpt(root: Path)
     assert text(root, ESSAY_NOTES).endswith(
         "\n- id: hyp-zz9\n  quote: pump\n  suffix: in\n  note: A note.\n"
         "  origin: https://hypothes.is/a/Zz9\n")
+
+
+def test_a_file_of_comments_only_keeps_them_above_the_first_entry(root: Path) -> None:
+    (root / SNOW_NOTES).write_text("# Notes on Snow's letter go here.\n# One per passage.\n",
+                                   encoding="utf-8")
+    import_annotations(root, given(root, HYPOTHESIS))
+    assert text(root, SNOW_NOTES) == (
+        "# Notes on Snow's letter go here.\n# One per passage.\n\n" + SNOW_IMPORTED.lstrip("\n"))
