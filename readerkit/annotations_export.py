@@ -72,6 +72,8 @@ def _item(annotation: Annotation, text: SourceText, placement: annotate.Placemen
     targets.append({"type": "SpecificResource", "source": page, "selector": web_selectors})
     item: dict[str, Any] = {"id": f"{page}#ann-{annotation.id}", "type": "Annotation",
                             "motivation": "commenting"}
+    if annotation.origin:  # imported: where it came from
+        item["via"] = annotation.origin
     if annotation.by:
         item["creator"] = {"type": "Person", "name": annotation.by}
     if annotation.created:

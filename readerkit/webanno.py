@@ -214,8 +214,10 @@ def _w3c_note(bodies: list[Any], record: Incoming) -> str:
 
 def _w3c(item: dict[str, Any]) -> Incoming:
     raw_id = _text(item.get("id") or item.get("@id"))
+    # `via`: the annotation this one was copied from (our export names the imported original).
     record = Incoming(format="W3C", raw_id=raw_id, id=_w3c_id(raw_id, item),
-                      origin=raw_id, targets=[], by=_creator(item.get("creator")),
+                      origin=_text(item.get("via")) or raw_id, targets=[],
+                      by=_creator(item.get("creator")),
                       created=_text(item.get("created")))
     bodies = _as_list(item.get("body"))
     if isinstance(item.get("bodyValue"), str):

@@ -17,13 +17,13 @@ from typing import Any
 import pytest
 from conftest import MINI, REPO, copy_reader, run_build
 
-from readerkit import annotations_import
+from readerkit import annotate, annotations_import
 from readerkit.anchoring import fold_text
 from readerkit.annotation_text import SourceText
 from readerkit.annotations_export import export_annotations
 from readerkit.annotations_import import import_annotations, normalise_url
 from readerkit.assemble import render_fragments
-from readerkit.diagnostics import BuildAborted
+from readerkit.diagnostics import BuildAborted, Diagnostics
 from readerkit.htmltools import parse_fragment
 from readerkit.pipeline import assemble_book, load_checked
 from readerkit.project import load_project
@@ -341,8 +341,6 @@ def test_student_export_holds_no_instructor_notes_and_base_url_is_used(root: Pat
 
 
 def _annotations(root: Path) -> list[tuple[Any, ...]]:
-    from readerkit.diagnostics import Diagnostics
-
     project = load_project(root, Diagnostics(root))
     return sorted((a.id, a.source_id, fold_text(a.quote), a.kind, a.audience, a.note.strip(),
                    a.tags, a.by, a.created) for a in project.annotations)
@@ -352,8 +350,6 @@ def _placements(root: Path) -> dict[str, tuple[str, int, int]]:
     """Where each annotation is marked: (paragraph id, start, end) in the built book."""
     project, diags = load_checked(root)
     rendered = render_fragments(project)
-    from readerkit import annotate
-
     where = {}
     for source in project.sources.values():
         tree = parse_fragment(rendered.html[f"source:{source.id}"])
@@ -388,6 +384,18 @@ def test_export_then_import_into_an_empty_copy_gives_the_same_annotations(
     assert _annotations(empty) == _annotations(root)
     assert _placements(empty) == _placements(root)
     assert import_annotations(empty, empty / "all.jsonld").changes == []
+
+
+def test_an_imported_note_exported_and_imported_again_keeps_its_origin(
+        root: Path, tmp_path: Path) -> None:
+    import_annotations(root, given(root, HYPOTHESIS))
+    (root / "all.jsonld").write_text(export_annotations(root, edition="instructor")[0],
+                                     encoding="utf-8")
+    empty = _empty_copy(root, tmp_path / "empty")
+    import_annotations(empty, empty / "all.jsonld")
+    origins = {a.id: a.origin for a in load_project(empty, Diagnostics(empty)).annotations}
+    assert origins["hyp-b7rkwrtlee-2ljc6artl0g"] == "https://hypothes.is/a/b7RkWrTlEe-2lJc6aRtL0g"
+    assert origins["snow-spot"] == "snow-letter.html#ann-snow-spot"
 
 
 # --- bad input: every message, exactly; nothing written ------------------------------------
