@@ -312,4 +312,11 @@ def report(result: ImportResult, *, dry_run: bool) -> list[str]:
                 f"a/{name}", f"b/{name}")]
     if result.unchanged:
         lines.append(f"already up to date: {', '.join(result.unchanged)}")
+    added = sum(len(change.added) for change in result.changes)
+    updated = sum(len(change.updated) for change in result.changes)
+    skipped = len(result.diagnostics.warnings)  # each names one annotation left out
+    lines.append(f"{'would add' if dry_run else 'added'} {added}, "
+                 f"{'would update' if dry_run else 'updated'} {updated}, "
+                 f"{len(result.unchanged)} already up to date, {skipped} not imported"
+                 + (" (reported above)" if skipped else ""))
     return lines

@@ -263,6 +263,8 @@ def test_dry_run_prints_the_changes_and_writes_nothing(root: Path) -> None:
     assert lines[1:3] == ["--- a/book/annotations/snow-letter.yaml",
                           "+++ b/book/annotations/snow-letter.yaml"]
     assert "+- id: hyp-b7rkwrtlee-2ljc6artl0g" in lines and "+  suffix: ." in lines
+    assert lines[-1] == ("would add 2, would update 0, 0 already up to date, 4 not imported "
+                         "(reported above)")
     assert "dry run: nothing was written" in done.stderr
     assert "Traceback" not in done.stderr
 
