@@ -18,6 +18,7 @@ from typing import Any
 
 from . import annotate, assemble
 from .anchoring import Match
+from .annotation_addresses import original_url
 from .annotation_text import SourceText
 from .cache import Cache, activated
 from .diagnostics import BuildAborted, Diagnostics
@@ -83,12 +84,6 @@ def _item(annotation: Annotation, text: SourceText, placement: annotate.Placemen
     return item
 
 
-def _original_url(project: Project, source_id: str) -> str:
-    source = project.sources[source_id]
-    entry = project.bibliography.get(source.cite)
-    return source.url or (entry.fields.get("url", "") if entry else "")
-
-
 def collection(project: Project, rendered: Rendered, diags: Diagnostics, *,
                edition: str = "student", base_url: str | None = None) -> dict[str, Any]:
     """The AnnotationCollection, sources in reading order, each source's notes in text order."""
@@ -103,7 +98,7 @@ def collection(project: Project, rendered: Rendered, diags: Diagnostics, *,
         text = SourceText.from_tree(source.id, tree)
         placements.sort(key=lambda p: (text.index_of(p.block), p.start, p.end))
         page = web_page(base_url, source.id)
-        original = _original_url(project, source.id)
+        original = original_url(project, source.id)
         items += [_item(p.annotation, text, p, original, page,
                       rendered.html.get(f"ann:{p.annotation.id}", "")) for p in placements]
     label = f"{project.book.title}: annotations ({edition} edition)"

@@ -12,15 +12,14 @@ from __future__ import annotations
 
 import difflib
 import json
-import re
 from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from . import annotations_yaml, assemble, webanno
 from .anchoring import closest_passage
+from .annotation_addresses import route, source_addresses
 from .annotation_text import SourceText, best_match
 from .bibliography import cited_keys
 from .cache import Cache, activated
@@ -31,8 +30,6 @@ from .pipeline import load_checked
 from .publish import write_atomically
 
 MAX_IMPORT_BYTES = 20_000_000  # a Hypothesis group's whole export is a few MB
-TRACKING = re.compile(r"^(utm_.*|fbclid|gclid|mc_cid|mc_eid)$", re.IGNORECASE)
-WEB_PAGE = re.compile(r"^([a-z0-9][a-z0-9-]*)\.html$")
 
 
 @dataclass
@@ -50,27 +47,6 @@ class ImportResult:
     changes: list[FileChange] = field(default_factory=list)
     unchanged: list[str] = field(default_factory=list)  # ids already as the file has them
     written: list[Path] = field(default_factory=list)
-
-
-def normalise_url(address: str) -> str:
-    """An address as compared: scheme and host case, `www.`, trailing slash, index.html,
-    fragment and tracking parameters do not count."""
-    parts = urlsplit(address.strip())
-    host = (parts.hostname or "").lower().removeprefix("www.")
-    path = re.sub(r"/index\.html?$", "/", parts.path).rstrip("/")
-    query = urlencode([(k, v) for k, v in parse_qsl(parts.query) if not TRACKING.match(k)])
-    return urlunsplit(("", host + (f":{parts.port}" if parts.port else ""), path, query, ""))
-
-
-def source_addresses(project: Project) -> dict[str, list[str]]:
-    """Normalised address -> the sources found there (several excerpts may share a page)."""
-    found: dict[str, list[str]] = {}
-    for source in project.sources.values():
-        entry = project.bibliography.get(source.cite)
-        address = source.url or (entry.fields.get("url", "") if entry else "")
-        if address:
-            found.setdefault(normalise_url(address), []).append(source.id)
-    return found
 
 
 def _read_json(path: Path, diags: Diagnostics) -> tuple[str, Any] | None:
@@ -101,23 +77,6 @@ def _read_json(path: Path, diags: Diagnostics) -> tuple[str, Any] | None:
     except RecursionError:
         diags.error(path, 1, "X001", "not JSON: nested too deeply to read")
     return None
-
-
-def _route(record: webanno.Incoming, project: Project, addresses: dict[str, list[str]],
-           forced: str | None) -> list[str]:
-    """The sources an annotation may belong to. Of its targets, the one naming the fewest
-    sources wins: a web edition page (one source) over an original page several share."""
-    if forced:
-        return [forced]
-    options = []
-    for target in record.targets:
-        sources = addresses.get(normalise_url(target), [])
-        page = WEB_PAGE.match(urlsplit(target).path.rsplit("/", 1)[-1])
-        if not sources and page and page.group(1) in project.sources:
-            sources = [page.group(1)]  # the web edition's own page for a source
-        if sources:
-            options.append(sources)
-    return min(options, key=len) if options else []
 
 
 def _values(record: webanno.Incoming, quote: str, context: tuple[str, str]) -> dict[str, Any]:
@@ -229,7 +188,7 @@ def import_annotations(root: Path, path: Path, *, source: str | None = None,
     addresses = source_addresses(project)
     routed = []
     for record in _wanted(records, project.bibliography, path, diags):
-        candidates = _route(record, project, addresses, source)
+        candidates = route(record.targets, project, addresses, source)
         if not candidates:
             page = f" (on \"{record.title}\")" if record.title else ""
             diags.error(path, record.line, "X003",

@@ -19,9 +19,10 @@ from conftest import MINI, REPO, copy_reader, run_build
 
 from readerkit import annotate, annotations_import
 from readerkit.anchoring import fold_text
+from readerkit.annotation_addresses import normalise_url
 from readerkit.annotation_text import SourceText
 from readerkit.annotations_export import export_annotations
-from readerkit.annotations_import import import_annotations, normalise_url
+from readerkit.annotations_import import import_annotations
 from readerkit.assemble import render_fragments
 from readerkit.diagnostics import BuildAborted, Diagnostics
 from readerkit.htmltools import parse_fragment
