@@ -91,7 +91,8 @@ class SourceText:
         return score + common
 
     def settling_context(self, quote: str, match: Match) -> tuple[str, str] | None:
-        """The shortest prefix and/or suffix (whole words of this text) with which `quote`
+        """The fewest words of prefix and/or suffix (of this text; the shorter when several
+        settle it with as many words) with which `quote`
         anchors at `match` only: ('', '') for a quote that occurs once; None if none does."""
         if self.matches(quote) == [match]:
             return "", ""
