@@ -179,6 +179,13 @@ def import_annotations(root: Path, path: Path, *, source: str | None = None,
                     "AnnotationPage)")
         return result
     webanno.locate_lines(text, records)
+    partial = webanno.missing_rows(data)
+    if partial is not None:  # the API returns 20 rows unless asked for more (at most 200)
+        diags.warning(path, 1, "X012",
+                      f"the file holds {partial[0]} of the search's {partial[1]} annotations; "
+                      "the others are not in it",
+                      "fetch the rest (the API's 'limit' goes up to 200; page on with "
+                      "'search_after' or 'offset') and import each file")
     if source is not None and source not in project.sources:
         hint = difflib.get_close_matches(source, list(project.sources), n=1)
         diags.error(path, 0, "X003", f"--source '{source}' is not a source of this reader",
@@ -273,7 +280,8 @@ def report(result: ImportResult, *, dry_run: bool) -> list[str]:
         lines.append(f"already up to date: {', '.join(result.unchanged)}")
     added = sum(len(change.added) for change in result.changes)
     updated = sum(len(change.updated) for change in result.changes)
-    skipped = len(result.diagnostics.warnings)  # each names one annotation left out
+    # Each warning names one annotation left out (X012 speaks of the file as a whole).
+    skipped = len([d for d in result.diagnostics.warnings if d.code != "X012"])
     lines.append(f"{'would add' if dry_run else 'added'} {added}, "
                  f"{'would update' if dry_run else 'updated'} {updated}, "
                  f"{len(result.unchanged)} already up to date, {skipped} not imported"

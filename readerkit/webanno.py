@@ -286,6 +286,15 @@ def read(data: Any) -> list[Incoming]:
     return records
 
 
+def missing_rows(data: Any) -> tuple[int, int] | None:
+    """(rows held, total) for a Hypothesis search result holding only a page of its matches."""
+    if isinstance(data, dict) and isinstance(data.get("rows"), list):
+        total = data.get("total")
+        if isinstance(total, int) and not isinstance(total, bool) and total > len(data["rows"]):
+            return len(data["rows"]), total
+    return None
+
+
 def locate_lines(text: str, records: list[Incoming]) -> None:
     """Set each record's line: where its id (else its quote) first shows in the file."""
     cursor = 0

@@ -503,6 +503,11 @@ BAD_INPUTS = [
         "cites 'jsmith', which is not in bibliography.bib; not imported\n"
         "    hint: add the entry to bibliography.bib, or write \\@ for an @ that is not a "
         "citation, and import again"]),
+    BadInput("X012", json.dumps({"total": 45, "rows": [_hypothesis_row(SNOW_URL)]}), [
+        "in.json:1: X012 (warning) the file holds 1 of the search's 45 annotations; the others "
+        "are not in it\n"
+        "    hint: fetch the rest (the API's 'limit' goes up to 200; page on with 'search_after' "
+        "or 'offset') and import each file"]),
     BadInput("X010", json.dumps([_hypothesis_row(SNOW_URL), _hypothesis_row(SNOW_URL)]), [
         "in.json:1: X010 (warning) hyp-zz9 is given twice in this file (also at line 1); the "
         "first is imported"]),
