@@ -440,6 +440,8 @@ BAD_INPUTS = [
     BadInput("X001", b'[{"id": "a1", "text": "caf\xe9"}]', [
         "in.json:1: X001 not JSON: the file is not UTF-8 text (byte 0xe9)\n"
         "    hint: give the file the annotation tool exported, unchanged"]),
+    BadInput("X001", "[" * 100_000 + "]" * 100_000, [
+        "in.json:1: X001 not JSON: nested too deeply to read"]),
     BadInput("X002", '{"title": "Reading list", "items": ["snow-1855"]}', [
         "in.json:1: X002 not an annotation format: the JSON object has neither 'rows' (a "
         "Hypothesis search result) nor a W3C \"type\" (Annotation, AnnotationCollection, "
