@@ -428,6 +428,11 @@ def _set_url(root: Path, source: str, url: str) -> None:
                     encoding="utf-8")
 
 
+def _append(path: Path, text: str) -> None:
+    with path.open("a", encoding="utf-8") as stream:
+        stream.write(text)
+
+
 def _too_large(path: Path) -> None:
     with path.open("wb") as stream:  # sparse: the size is refused before anything is read
         stream.truncate(annotations_import.MAX_IMPORT_BYTES + 1)
@@ -505,6 +510,14 @@ BAD_INPUTS = [
         "cites 'jsmith', which is not in bibliography.bib; not imported\n"
         "    hint: add the entry to bibliography.bib, or write \\@ for an @ that is not a "
         "citation, and import again"]),
+    BadInput("X010", json.dumps([_hypothesis_row(SNOW_URL)]), [
+        "in.json:1: X010 (warning) hyp-zz9: the id is already used at "
+        "book/annotations/pump-essay.yaml:15; not imported\n"
+        "    hint: it now anchors in book/annotations/snow-letter.yaml: remove the old entry to "
+        "move it"],
+        prepare=lambda root: _append(root / ESSAY_NOTES,
+                                     "- id: hyp-zz9\n  quote: famous\n  note: Imported before.\n"
+                                     "  origin: https://hypothes.is/a/Zz9\n")),
     BadInput("X012", json.dumps({"total": 45, "rows": [_hypothesis_row(SNOW_URL)]}), [
         "in.json:1: X012 (warning) the file holds 1 of the search's 45 annotations; the others "
         "are not in it\n"
