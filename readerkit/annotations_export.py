@@ -108,9 +108,10 @@ def collection(project: Project, rendered: Rendered, diags: Diagnostics, *,
 
 
 def export_annotations(root: Path, *, edition: str = "student", base_url: str | None = None,
-                       use_cache: bool = True) -> tuple[str, Diagnostics]:
-    """The collection as JSON text; BuildAborted when the book has errors."""
-    project, diags = load_checked(root)
+                       strict: bool = False, use_cache: bool = True) -> tuple[str, Diagnostics]:
+    """The collection as JSON text; BuildAborted when the book has errors (or, with strict,
+    warnings)."""
+    project, diags = load_checked(root, strict=strict)
     store = Cache.for_project(root, enabled=use_cache)
     with activated(store if store.enabled else None):
         try:
@@ -119,6 +120,6 @@ def export_annotations(root: Path, *, edition: str = "student", base_url: str | 
             diags.error(project.book.path, 0, "P001", f"Pandoc failed: {error}")
             raise BuildAborted(diags) from None
     data = collection(project, rendered, diags, edition=edition, base_url=base_url)
-    if diags.has_errors():
+    if diags.has_errors(strict=strict):
         raise BuildAborted(diags)
     return json.dumps(data, ensure_ascii=False, indent=2) + "\n", diags

@@ -161,9 +161,11 @@ def _wanted(records: list[webanno.Incoming], bibliography: Collection[str], path
 
 
 def import_annotations(root: Path, path: Path, *, source: str | None = None,
-                       dry_run: bool = False, use_cache: bool = True) -> ImportResult:
-    """Read `path`, anchor every annotation, and (unless dry_run, or on any error) write."""
-    project, _ = load_checked(root)  # the book's own warnings are the build's to report
+                       dry_run: bool = False, strict: bool = False,
+                       use_cache: bool = True) -> ImportResult:
+    """Read `path`, anchor every annotation, and (unless dry_run, or on any error; with
+    strict, on any annotation left out too) write."""
+    project, _ = load_checked(root, strict=strict)  # its warnings are the build's to report
     diags = Diagnostics(root.resolve())
     result = ImportResult(diags)
     loaded = _read_json(path, diags)
@@ -216,7 +218,7 @@ def import_annotations(root: Path, path: Path, *, source: str | None = None,
     needed = {sid for _, candidates in routed for sid in candidates}
     texts = {sid: SourceText.from_html(sid, rendered.html[f"source:{sid}"]) for sid in needed}
     _plan(project, routed, texts, path, result)
-    if not dry_run and not diags.has_errors():
+    if not dry_run and not diags.has_errors(strict=strict):
         for change in result.changes:
             write_atomically(change.path, change.new.encode("utf-8"))
             result.written.append(change.path)

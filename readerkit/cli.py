@@ -56,26 +56,9 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
     )
     clean.add_argument("raw", type=Path, help="the raw capture, e.g. sources/raw/page.txt")
     clean.add_argument("-o", "--output", type=Path, help="write the draft here instead of stdout")
-    imports = commands.add_parser(
-        "import-annotations", help="add annotations from Hypothesis or W3C JSON-LD to the book",
-        description="Import a Hypothesis API result or W3C Web Annotation JSON-LD into "
-        "book/annotations/<source>.yaml. Every annotation is anchored first; replies, page "
-        "notes and quotes not in an excerpt are reported, not imported.")
-    imports.add_argument("file", type=Path, help="the JSON file the annotation tool exported")
-    imports.add_argument("--source", help="put every annotation in this source (its id)")
-    imports.add_argument("--dry-run", action="store_true",
-                         help="write nothing; print what would change")
-    add_root(imports)
-    exports = commands.add_parser(
-        "export-annotations", help="write the book's annotations as a W3C AnnotationCollection",
-        description="Write the book's annotations as W3C Web Annotation JSON-LD, targeting "
-        "each source's original page and its page in the web edition.")
-    exports.add_argument("-o", "--output", type=Path, help="write here instead of stdout")
-    exports.add_argument("--edition", choices=("student", "instructor"), default="student",
-                         help="student (the default) leaves out instructor notes")
-    exports.add_argument("--base-url", help="the web edition's address (default: relative "
-                         "<source-id>.html pages)")
-    add_root(exports)
+    from .annotations_cli import add_commands  # import-annotations, export-annotations
+
+    add_commands(commands, add_root)
     return parser
 
 
@@ -101,7 +84,9 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
               file=sys.stderr)
         return EXIT_USAGE
     if options.command in ("import-annotations", "export-annotations"):
-        return _annotations_io(options)
+        from .annotations_cli import run
+
+        return run(options)
     if options.command == "watch":
         from .watch import watch
 
@@ -149,40 +134,6 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
               file=sys.stderr)
     if result.outputs:
         print(f"built in {elapsed:.1f} s ({_summary(result.diagnostics)})", file=sys.stderr)
-    return EXIT_OK
-
-
-def _annotations_io(options: argparse.Namespace) -> int:
-    from .annotations_export import export_annotations
-    from .annotations_import import import_annotations, report
-    from .publish import write_atomically
-
-    try:
-        if options.command == "export-annotations":
-            text, diags = export_annotations(options.root, edition=options.edition,
-                                             base_url=options.base_url)
-            _report(diags)
-            if options.output is None:
-                sys.stdout.write(text)
-            else:
-                write_atomically(options.output, text.encode("utf-8"))
-                print(f"wrote {options.output}", file=sys.stderr)
-            return EXIT_OK
-        result = import_annotations(options.root, options.file, source=options.source,
-                                    dry_run=options.dry_run)
-    except BuildAborted as aborted:
-        _report(aborted.diagnostics)
-        print(f"failed: {_summary(aborted.diagnostics)}; nothing was written", file=sys.stderr)
-        return EXIT_CONTENT
-    _report(result.diagnostics)
-    if result.diagnostics.has_errors():
-        print(f"import failed: {_summary(result.diagnostics)}; nothing was written",
-              file=sys.stderr)
-        return EXIT_CONTENT
-    for line in report(result, dry_run=options.dry_run):
-        print(line)
-    if options.dry_run:
-        print("dry run: nothing was written", file=sys.stderr)
     return EXIT_OK
 
 

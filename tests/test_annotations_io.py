@@ -556,6 +556,15 @@ def test_each_bad_input_gets_its_message_and_nothing_is_written(
             == before
 
 
+def test_strict_import_leaves_nothing_out_or_writes_nothing(root: Path) -> None:
+    before = text(root, SNOW_NOTES)
+    done = run_build("import-annotations", str(given(root, HYPOTHESIS)), "--strict",
+                     "--root", str(root))
+    assert done.returncode == 1 and text(root, SNOW_NOTES) == before
+    assert done.stderr.splitlines()[-1] == (
+        "import failed: 0 error(s), 4 warning(s); nothing was written")
+
+
 def test_a_bad_file_through_the_cli_is_exit_1_and_a_message(root: Path) -> None:
     (root / "in.json").write_text("<html>not an export</html>", encoding="utf-8")
     done = run_build("import-annotations", str(root / "in.json"), "--root", str(root))
