@@ -13,13 +13,28 @@ from dataclasses import dataclass
 
 from lxml.etree import _Element
 
-from . import annotate
+from . import annotate, assemble
 from .anchoring import Folded, Match, find_quote, fold, fold_text
+from .cache import Cache, activated
+from .diagnostics import BuildAborted, Diagnostics
 from .htmltools import parse_fragment
+from .model import Project
+from .pandoc import PandocFailed, Rendered
 
 SEPARATOR = "\n\n"  # between blocks, as annotate.place joins them
 CONTEXT_CHARS = 32  # prefix/suffix length, as Hypothesis stores them
 MAX_CONTEXT_WORDS = 12  # a prefix or suffix longer than this settles nothing more
+
+
+def render(project: Project, diags: Diagnostics, *, use_cache: bool = True) -> Rendered:
+    """The book's Markdown through Pandoc, as a build converts it (and from the same cache)."""
+    store = Cache.for_project(project.root, enabled=use_cache)
+    with activated(store if store.enabled else None):
+        try:
+            return assemble.render_fragments(project)
+        except PandocFailed as error:  # reported as the build reports it
+            diags.error(project.book.path, 0, "P001", f"Pandoc failed: {error}")
+            raise BuildAborted(diags) from None
 
 
 @dataclass

@@ -10,9 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .diagnostics import BuildAborted, Diagnostics
-
-EXIT_OK, EXIT_CONTENT = 0, 1  # as cli.py's
+from .diagnostics import BuildAborted
 
 
 def add_commands(commands: Any, add_root: Callable[[argparse.ArgumentParser], None]) -> None:
@@ -38,15 +36,6 @@ def add_commands(commands: Any, add_root: Callable[[argparse.ArgumentParser], No
     add_root(exports)
 
 
-def _report(diags: Diagnostics) -> None:
-    for diagnostic in diags.sorted():
-        print(diagnostic.format(), file=sys.stderr)
-
-
-def _summary(diags: Diagnostics) -> str:
-    return f"{len(diags.errors)} error(s), {len(diags.warnings)} warning(s)"
-
-
 def _write_out(lines: list[str]) -> None:
     try:
         for line in lines:
@@ -59,6 +48,7 @@ def _write_out(lines: list[str]) -> None:
 def run(options: argparse.Namespace) -> int:
     from .annotations_export import export_annotations
     from .annotations_import import import_annotations, report
+    from .cli import EXIT_CONTENT, EXIT_OK, _report, _summary
     from .publish import write_atomically
 
     try:

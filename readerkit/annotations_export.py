@@ -16,15 +16,14 @@ import json
 from pathlib import Path
 from typing import Any
 
-from . import annotate, assemble
+from . import annotate
 from .anchoring import Match
 from .annotation_addresses import original_url
-from .annotation_text import SourceText
-from .cache import Cache, activated
+from .annotation_text import SourceText, render
 from .diagnostics import BuildAborted, Diagnostics
 from .htmltools import parse_fragment
 from .model import Annotation, Project
-from .pandoc import PandocFailed, Rendered
+from .pandoc import Rendered
 from .pipeline import load_checked
 from .webanno import INSTRUCTOR_TAG, W3C_CONTEXT
 
@@ -112,13 +111,7 @@ def export_annotations(root: Path, *, edition: str = "student", base_url: str | 
     """The collection as JSON text; BuildAborted when the book has errors (or, with strict,
     warnings)."""
     project, diags = load_checked(root, strict=strict)
-    store = Cache.for_project(root, enabled=use_cache)
-    with activated(store if store.enabled else None):
-        try:
-            rendered = assemble.render_fragments(project)
-        except PandocFailed as error:
-            diags.error(project.book.path, 0, "P001", f"Pandoc failed: {error}")
-            raise BuildAborted(diags) from None
+    rendered = render(project, diags, use_cache=use_cache)
     data = collection(project, rendered, diags, edition=edition, base_url=base_url)
     if diags.has_errors(strict=strict):
         raise BuildAborted(diags)

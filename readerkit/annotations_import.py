@@ -17,15 +17,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import annotations_yaml, assemble, webanno
+from . import annotations_yaml, webanno
 from .anchoring import closest_passage
 from .annotation_addresses import route, source_addresses
-from .annotation_text import SourceText, best_match
+from .annotation_text import SourceText, best_match, render
 from .bibliography import cited_keys
-from .cache import Cache, activated
-from .diagnostics import BuildAborted, Diagnostics
+from .diagnostics import Diagnostics
 from .model import Project
-from .pandoc import PandocFailed
 from .pipeline import load_checked
 from .publish import write_atomically
 
@@ -208,13 +206,7 @@ def import_annotations(root: Path, path: Path, *, source: str | None = None,
         routed.append((record, candidates))
     if diags.has_errors():
         return result
-    store = Cache.for_project(root, enabled=use_cache)
-    with activated(store if store.enabled else None):
-        try:
-            rendered = assemble.render_fragments(project)
-        except PandocFailed as error:  # reported as the build reports it
-            diags.error(project.book.path, 0, "P001", f"Pandoc failed: {error}")
-            raise BuildAborted(diags) from None
+    rendered = render(project, diags, use_cache=use_cache)
     needed = {sid for _, candidates in routed for sid in candidates}
     texts = {sid: SourceText.from_html(sid, rendered.html[f"source:{sid}"]) for sid in needed}
     _plan(project, routed, texts, path, result)
