@@ -23,7 +23,7 @@ from readerkit.render.textslots import Slot, ancestors_within, detach, replace_s
 
 BLOCKS = "//p | //li[not(p)] | //h2 | //h3 | //h4 | //h5 | //h6 | //td | //th | //dd | //dt"
 NOTE_CALL = "noteref"
-BLOCK_SEPARATOR = "\n\n"  # between blocks: no quote can run across it unnoticed
+BLOCK_SEPARATOR = "\n\n"  # between blocks: a quote across two is found, then refused (A003)
 
 
 @dataclass(frozen=True)
