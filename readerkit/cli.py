@@ -56,6 +56,9 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
     )
     clean.add_argument("raw", type=Path, help="the raw capture, e.g. sources/raw/page.txt")
     clean.add_argument("-o", "--output", type=Path, help="write the draft here instead of stdout")
+    from readerkit.tools.annotations_cli import add_commands  # the annotation commands
+
+    add_commands(commands, add_root)
     return parser
 
 
@@ -80,6 +83,10 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
         print(f"build.py: error: {root} is not a reader project (no book/book.yaml)",
               file=sys.stderr)
         return EXIT_USAGE
+    if options.command in ("import-annotations", "export-annotations"):
+        from readerkit.tools.annotations_cli import run
+
+        return run(options)
     if options.command == "watch":
         from readerkit.watch import watch
 

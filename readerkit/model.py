@@ -72,6 +72,7 @@ class Source:
     body_line: int  # file line on which the Markdown body starts
     line_of: dict[str, int] = field(default_factory=dict)
     quoted_in: str = ""  # bibliography key of the work the excerpt is quoted from, if not `cite`
+    url: str = ""  # the original web address (annotation import/export); optional
 
     @property
     def kind_label(self) -> str:
@@ -91,6 +92,11 @@ class Annotation:
     path: Path
     line: int
     line_of: dict[str, int] = field(default_factory=dict)
+    # Kept from an annotation tool (build.py import-annotations); not printed.
+    tags: list[str] = field(default_factory=list)
+    by: str = ""
+    created: str = ""
+    origin: str = ""  # the imported annotation's own id: marks entries the importer may update
 
 
 @dataclass

@@ -27,7 +27,7 @@ from readerkit.load import bibcheck
 from readerkit.load.project import load_project
 from readerkit.model import Project
 from readerkit.render import assemble, fragments
-from readerkit.render.pandoc import PandocFailed
+from readerkit.render.pandoc import PandocFailed, Rendered
 
 if TYPE_CHECKING:  # the print edition imports WeasyPrint (slow): only when something is built
     from readerkit.formats.base import Format
@@ -122,9 +122,11 @@ def load_checked(root: Path, *, strict: bool = False) -> tuple[Project, Diagnost
     return project, diags
 
 
-def assemble_book(project: Project, diags: Diagnostics) -> BookDoc:
+def render_checked(project: Project, diags: Diagnostics) -> Rendered:
+    """Every Markdown fragment through Pandoc; a failure reported (P001, or B001 at the .bib's
+    own line) and the build stopped. The annotation tools render through here too."""
     try:
-        rendered = fragments.render_fragments(project)
+        return fragments.render_fragments(project)
     except PandocFailed as error:
         located = bibcheck.pandoc_bib_error(str(error))
         if located is None:
@@ -135,6 +137,10 @@ def assemble_book(project: Project, diags: Diagnostics) -> BookDoc:
                         f"BibTeX syntax error: {reason}",
                         "check the braces and the commas between fields", column=column)
         raise BuildAborted(diags) from None
+
+
+def assemble_book(project: Project, diags: Diagnostics) -> BookDoc:
+    rendered = render_checked(project, diags)
     bibcheck.check_title_case(project.bibliography_path, project.bibliography,
                               {key: text_of(parse_fragment(entry))
                                for key, entry in rendered.bibliography.items()}, diags)

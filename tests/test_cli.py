@@ -11,7 +11,8 @@ from conftest import MINI, copy_reader, run_build
 def test_help_documents_the_commands() -> None:
     done = run_build("--help")
     assert done.returncode == 0
-    for command in ("all", "pdf", "epub", "check", "clean-source"):
+    for command in ("all", "pdf", "epub", "check", "clean-source", "import-annotations",
+                    "export-annotations"):
         assert command in done.stdout
 
 

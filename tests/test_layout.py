@@ -1,5 +1,6 @@
-"""The package's layout rules: stages never reach into formats/, formats never import each other,
-and the EPUB never loads WeasyPrint (it reads the print edition's plain page map)."""
+"""The package's layout rules: stages never reach into formats/ or tools/, tools never reach into
+formats/, formats never import each other, and the EPUB never loads WeasyPrint (it reads the
+print edition's plain page map)."""
 
 from __future__ import annotations
 
@@ -52,6 +53,21 @@ def _within(module: str, home: str) -> bool:
 @pytest.mark.parametrize("stage", ["load", "check", "render"])
 def test_stages_before_the_formats_never_import_them(stage: str) -> None:
     for path in sorted((PACKAGE / stage).rglob("*.py")):
+        assert not [m for m in _imports(path) if _within(m, "readerkit.formats")], path
+
+
+@pytest.mark.parametrize("stage", ["load", "check", "render"])
+def test_stages_never_import_the_editors_tools(stage: str) -> None:
+    for path in sorted((PACKAGE / stage).rglob("*.py")):
+        assert not [m for m in _imports(path) if _within(m, "readerkit.tools")], path
+
+
+def test_tools_never_import_a_format() -> None:
+    """Editors' tools read the project through the stages (load, check, render), never
+    through an output format."""
+    paths = sorted((PACKAGE / "tools").rglob("*.py"))
+    assert any(path.name == "annotations_export.py" for path in paths)
+    for path in paths:
         assert not [m for m in _imports(path) if _within(m, "readerkit.formats")], path
 
 

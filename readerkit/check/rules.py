@@ -14,6 +14,7 @@ from readerkit.load.schema import did_you_mean
 from readerkit.model import Project
 
 Rule = Callable[[Project, Diagnostics], None]
+WEB_ADDRESS = re.compile(r"^https?://[^\s/?#]+[^\s]*$", re.IGNORECASE)
 BIB_KEY = re.compile(r"^\s*@\w+\s*[{(]\s*([^,\s{}()]+)\s*,", re.M)
 
 
@@ -204,6 +205,15 @@ def sources_have_rights(project: Project, diags: Diagnostics) -> None:
                           "add 'rights:' to its front matter; it is printed on the credits page")
 
 
+def source_urls_are_web_addresses(project: Project, diags: Diagnostics) -> None:
+    """`url:` is where the source lives on the web: annotation import and export match on it."""
+    for source in project.sources.values():
+        if source.url and not WEB_ADDRESS.match(source.url):
+            diags.error(source.path, source.line_of.get("url", 1), "K007",
+                        f"'url' is '{source.url}', which is not a web address",
+                        "write the page's full address, starting with https:// or http://")
+
+
 MAX_BRACKET_DEPTH = 4  # [a [b [c [d]]]]: real text needs 2 or 3
 MAX_QUOTE_DEPTH = 10  # > > > ... block quotes inside block quotes
 
@@ -283,6 +293,7 @@ RULES: tuple[Rule, ...] = (
     citations_exist,
     everything_cited_is_used,
     sources_have_rights,
+    source_urls_are_web_addresses,
     markdown_is_not_pathological,
 )
 

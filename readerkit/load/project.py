@@ -53,6 +53,7 @@ SOURCE_FIELDS = (
     Field("captured_from"),
     Field("quoted_in"),
     Field("rights"),
+    Field("url"),
 )
 ANNOTATION_FIELDS = (
     Field("id", required=True),
@@ -62,6 +63,10 @@ ANNOTATION_FIELDS = (
     Field("kind", choices=ANNOTATION_KINDS),
     Field("note", required=True),
     Field("audience", choices=AUDIENCES),
+    Field("tags", list),
+    Field("by"),
+    Field("created"),
+    Field("origin"),
 )
 GLOSSARY_FIELDS = (
     Field("term", required=True),
@@ -240,6 +245,10 @@ def load_annotations(root: Path, path: Path, diags: Diagnostics) -> list[Annotat
                 path=path,
                 line=item.line,
                 line_of=dict(item.key_lines),
+                tags=values["tags"],
+                by=values["by"],
+                created=values["created"],
+                origin=values["origin"],
             )
         )
     return result

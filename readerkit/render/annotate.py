@@ -18,11 +18,12 @@ from lxml.etree import _Element
 from readerkit import anchors
 from readerkit.diagnostics import Diagnostics
 from readerkit.model import Annotation, Source
-from readerkit.render.anchoring import closest_passage, find_quote, fold
+from readerkit.render.anchoring import Folded, Match, closest_passage, find_quote, fold
 from readerkit.render.textslots import Slot, ancestors_within, detach, replace_slot, slots
 
 BLOCKS = "//p | //li[not(p)] | //h2 | //h3 | //h4 | //h5 | //h6 | //td | //th | //dd | //dt"
 NOTE_CALL = "noteref"
+BLOCK_SEPARATOR = "\n\n"  # between blocks: a quote across two is found, then refused (A003)
 
 
 @dataclass(frozen=True)
@@ -43,19 +44,50 @@ def block_texts(tree: _Element) -> list[tuple[_Element, list[Slot], str]]:
     return result
 
 
+@dataclass(frozen=True)
+class JoinedText:
+    """A source's blocks as the one text quotes are anchored in (BLOCK_SEPARATOR between
+    blocks): the build's anchoring and the annotation tools (tools/annotation_text.py) both
+    read it, so an imported or exported quote anchors where the build places it."""
+
+    blocks: list[tuple[_Element, list[Slot], str]]
+    starts: list[int]  # offset of each block's text in `whole`
+    whole: str
+    folded: Folded
+
+    def block_holding(self, match: Match) -> int | None:
+        """The index of the block holding the whole match; None when it runs across blocks."""
+        index = bisect_right(self.starts, match.start) - 1  # the block the match starts in
+        if index < 0 or match.end > self.starts[index] + len(self.blocks[index][2]):
+            return None
+        return index
+
+    def index_of(self, block: _Element) -> int:
+        return next(i for i, (b, _, _) in enumerate(self.blocks) if b is block)
+
+
+def joined_text(tree: _Element) -> JoinedText:
+    blocks = block_texts(tree)
+    starts, offset = [], 0
+    for _, _, text in blocks:
+        starts.append(offset)
+        offset += len(text) + len(BLOCK_SEPARATOR)
+    whole = BLOCK_SEPARATOR.join(text for _, _, text in blocks)
+    return JoinedText(blocks, starts, whole, fold(whole))  # folded once per source
+
+
+def paragraphs(tree: _Element) -> list[_Element]:
+    """The paragraphs number_paragraphs numbers, in their order (p-SOURCE-1, -2, ...)."""
+    return list(tree.xpath("//p"))
+
+
 def place(
     tree: _Element, source: Source, annotations: list[Annotation], diags: Diagnostics
 ) -> list[Placement]:
     if not annotations:
         return []
-    blocks = block_texts(tree)
-    separator = "\n\n"
-    whole = separator.join(text for _, _, text in blocks)
-    starts, offset = [], 0
-    for _, _, text in blocks:
-        starts.append(offset)
-        offset += len(text) + len(separator)
-    folded = fold(whole)  # once per source, not once per annotation
+    joined = joined_text(tree)
+    folded = joined.folded
     placements = []
     for annotation in annotations:
         line = annotation.line_of.get("quote", annotation.line)
@@ -85,17 +117,17 @@ def place(
             )
             continue
         match = anchoring.matches[0]
-        index = bisect_right(starts, match.start) - 1  # the block the match starts in
-        block, _, text = blocks[index]
-        start, end = match.start - starts[index], match.end - starts[index]
-        if end > len(text):
+        index = joined.block_holding(match)
+        if index is None:
             diags.error(
                 annotation.path, line, "A003",
                 f"quote of annotation '{annotation.id}' runs across two paragraphs",
                 "annotate a passage inside one paragraph",
             )
             continue
-        placements.append(Placement(annotation, block, start, end))
+        start = joined.starts[index]
+        placements.append(Placement(annotation, joined.blocks[index][0], match.start - start,
+                                    match.end - start))
     return placements
 
 
@@ -165,7 +197,7 @@ def attach(tree: _Element, source: Source, annotations: list[Annotation],
 def number_paragraphs(tree: _Element, source_id: str) -> int:
     """Give every paragraph id p-SOURCE-N and a visible number; returns the count."""
     count = 0
-    for count, paragraph in enumerate(tree.xpath("//p"), start=1):
+    for count, paragraph in enumerate(paragraphs(tree), start=1):
         paragraph.set("id", anchors.paragraph(source_id, count))
         paragraph.set("class", ((paragraph.get("class") or "") + " numbered").strip())
         number = lxml_html.Element("span", {"class": "pnum"})
