@@ -26,12 +26,13 @@ def term_pattern(entry: GlossaryEntry) -> re.Pattern[str]:
     Forms with a capital after the first letter (IRBM, ExComm, Bay of Pigs) match exactly;
     others match in any case, so 'Quarantine' at a sentence start still counts.
     """
-    return _pattern(entry.term, tuple(entry.aliases))
+    return forms_pattern((entry.term, *entry.aliases))
 
 
 @lru_cache(maxsize=1024)  # every source is searched for every term
-def _pattern(term: str, aliases: tuple[str, ...]) -> re.Pattern[str]:
-    forms = sorted({term, *aliases}, key=len, reverse=True)
+def forms_pattern(forms_given: tuple[str, ...]) -> re.Pattern[str]:
+    """Whole-word match of any of the forms, longest first (see term_pattern)."""
+    forms = sorted(set(forms_given), key=len, reverse=True)
     alternatives = []
     for form in forms:
         escaped = re.escape(form).replace(r"\ ", r"\s+")
