@@ -145,8 +145,13 @@ class IndexLocator:
 
     source: SourceDoc
     use_id: str
-    paragraph_id: str
+    paragraph_id: str  # "" for a use outside the numbered paragraphs (a heading)
     paragraph_number: int
+
+    @property
+    def target(self) -> str:
+        """What the EPUB links to: the paragraph, else the use itself."""
+        return self.paragraph_id or self.use_id
 
 
 @dataclass
@@ -169,7 +174,7 @@ class IndexDoc:
         """One locator per paragraph, in reading order (the EPUB links to paragraphs)."""
         seen: dict[str, IndexLocator] = {}
         for locator in self.locators:
-            seen.setdefault(locator.paragraph_id, locator)
+            seen.setdefault(locator.target, locator)
         return list(seen.values())
 
 

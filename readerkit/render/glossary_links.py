@@ -23,8 +23,9 @@ SKIP_CLASSES = ("noteref", "pnum")
 def term_pattern(entry: GlossaryEntry) -> re.Pattern[str]:
     """Whole-word match of the term or any alias, longest first.
 
-    Forms with a capital after the first letter (IRBM, ExComm, Bay of Pigs) match exactly;
-    others match in any case, so 'Quarantine' at a sentence start still counts.
+    Forms with a capital after the first letter (IRBM, ExComm, Bay of Pigs) match exactly but
+    for their first letter ('the President' opens a sentence too); others match in any case, so
+    'Quarantine' at a sentence start still counts.
     """
     return forms_pattern((entry.term, *entry.aliases))
 
@@ -37,6 +38,9 @@ def forms_pattern(forms_given: tuple[str, ...]) -> re.Pattern[str]:
     for form in forms:
         escaped = re.escape(form).replace(r"\ ", r"\s+")
         exact = form[1:] != form[1:].lower()
+        if exact and form[:1].isalpha():  # 'the President' also opens a sentence
+            escaped = f"[{form[0].lower()}{form[0].upper()}]{re.escape(form[1:])}".replace(
+                r"\ ", r"\s+")
         alternatives.append(escaped if exact else f"(?i:{escaped})")
     return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])")
 
