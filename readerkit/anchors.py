@@ -35,6 +35,10 @@ annotation = IdFormat("ann-{}")  # an annotation's note (its call's data-note, t
 note_call = IdFormat("ref-{}")  # the call of a note (by the note's id), linked back to
 paragraph = IdFormat("p-{}-{}")  # a source's n-th numbered paragraph, cited by annotations
 glossary_use = IdFormat("use-{}-{}")  # the first use of a term (slug) in a source
+part_questions = IdFormat("questions-{}")  # a part's questions for discussion, by number
+headnote = IdFormat("headnote-{}")  # a source's headnote, by the source's id
+index_entry = IdFormat("idx-{}")  # an index heading, by its slug
+index_use = IdFormat("ixu-{}-{}-{}")  # the n-th marked use of a heading (slug) in a source
 page_break = IdFormat("page-{}")  # the EPUB's marker of the print page with this folio
 footnote_prefix = IdFormat("fn-{}-")  # Pandoc's own footnote ids in one fragment
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from readerkit import anchors
 from readerkit.model import GlossaryEntry, Project, Source, TimelineEvent
 
 KIND_LABELS = {
@@ -39,6 +40,18 @@ class NoteDoc:
 
 
 @dataclass
+class Prose:
+    """An intro, the introduction, a headnote, a part's questions: HTML with note placeholders
+    and its notes."""
+
+    html: str
+    notes: list[NoteDoc]
+
+
+NO_PROSE = Prose("", [])
+
+
+@dataclass
 class SourceDoc:
     """A source as the book prints it: its HTML with paragraph ids, note calls and glossary
     links, its notes and its citation."""
@@ -52,14 +65,19 @@ class SourceDoc:
     anchor: str  # its id (readerkit.anchors.source)
     glossary_uses: dict[str, str] = field(default_factory=dict)  # term slug -> element id
     quoted_in_html: str = ""  # the work the excerpt is quoted in, when that is not `cite`
+    # The editors' headnote, printed between the header and the text; its notes come first.
+    headnote: Prose = field(default_factory=lambda: NO_PROSE)
+    # index heading slug -> ids of its marked uses in the text, and the paragraph of each
+    index_uses: dict[str, list[tuple[str, str]]] = field(default_factory=dict)
 
+    @property
+    def headnote_anchor(self) -> str:
+        return anchors.headnote(self.source.id)
 
-@dataclass
-class Prose:
-    """An intro or the introduction: HTML with note placeholders and its notes."""
-
-    html: str
-    notes: list[NoteDoc]
+    @property
+    def all_notes(self) -> list[NoteDoc]:
+        """The headnote's notes, then the text's: the order of their numbers."""
+        return [*self.headnote.notes, *self.notes]
 
 
 @dataclass
@@ -71,6 +89,13 @@ class PartDoc:
     intro: Prose
     sources: list[SourceDoc]
     anchor: str  # its id (readerkit.anchors.part)
+    # Questions for discussion, for every reader (a numbered list); answers and
+    # instructor-only questions never reach the document (model.Question keeps them).
+    questions: Prose = field(default_factory=lambda: NO_PROSE)
+
+    @property
+    def questions_anchor(self) -> str:
+        return anchors.part_questions(self.number)
 
 
 @dataclass
@@ -100,6 +125,60 @@ class TimelineDoc:
 
 
 @dataclass
+class ReadingDoc:
+    """A work of the further-reading list: its reference (citeproc's) and why to read it."""
+
+    key: str
+    reference_html: str
+    note_html: str
+
+
+@dataclass
+class AbbreviationDoc:
+    abbreviation: str
+    meaning_html: str  # inline HTML
+
+
+@dataclass
+class IndexLocator:
+    """One place a heading occurs: the marked use (its page in print) and its paragraph."""
+
+    source: SourceDoc
+    use_id: str
+    paragraph_id: str  # "" for a use outside the numbered paragraphs (a heading)
+    paragraph_number: int
+
+    @property
+    def target(self) -> str:
+        """What the EPUB links to: the paragraph, else the use itself."""
+        return self.paragraph_id or self.use_id
+
+
+@dataclass
+class IndexDoc:
+    """A heading of the index (a name, a subject or a glossary term) and where it occurs."""
+
+    heading: str
+    slug: str
+    see: list[tuple[str, str]]  # (heading, anchor of its entry)
+    locators: list[IndexLocator]
+    anchor: str  # its id (readerkit.anchors.index_entry)
+
+    @property
+    def page_refs(self) -> str:
+        """The ids of its uses, space-separated: a print page reference to all of them."""
+        return " ".join(locator.use_id for locator in self.locators)
+
+    @property
+    def paragraphs(self) -> list[IndexLocator]:
+        """One locator per paragraph, in reading order (the EPUB links to paragraphs)."""
+        seen: dict[str, IndexLocator] = {}
+        for locator in self.locators:
+            seen.setdefault(locator.target, locator)
+        return list(seen.values())
+
+
+@dataclass
 class BookDoc:
     """The whole book, in reading order, for every format."""
 
@@ -109,6 +188,9 @@ class BookDoc:
     glossary: list[GlossaryDoc]
     timeline: list[TimelineDoc]
     bibliography: list[tuple[str, str]]  # (anchor id, entry HTML), in the style's order
+    further_reading: list[ReadingDoc] = field(default_factory=list)
+    abbreviations: list[AbbreviationDoc] = field(default_factory=list)
+    index: list[IndexDoc] = field(default_factory=list)  # alphabetical
 
     @property
     def sources(self) -> list[SourceDoc]:

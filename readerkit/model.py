@@ -30,12 +30,24 @@ def slugify(text: str) -> str:
 
 
 @dataclass
+class Question:
+    """A question for discussion at the end of a part. `answer` and instructor-only questions
+    are instructor content: kept here for the editions step, never printed in a student book."""
+
+    text: str
+    answer: str
+    audience: str  # "all" or "instructor" (see AUDIENCES)
+    line: int
+
+
+@dataclass
 class Part:
     title: str
     sources: list[str]
     intro_path: Path | None
     intro: str
     line: int
+    questions: list[Question] = field(default_factory=list)
 
 
 @dataclass
@@ -73,6 +85,7 @@ class Source:
     line_of: dict[str, int] = field(default_factory=dict)
     quoted_in: str = ""  # bibliography key of the work the excerpt is quoted from, if not `cite`
     url: str = ""  # the original web address (annotation import/export); optional
+    headnote: str = ""  # Markdown: the editors' note printed between the header and the text
 
     @property
     def kind_label(self) -> str:
@@ -126,6 +139,39 @@ class TimelineEvent:
 
 
 @dataclass
+class ReadingItem:
+    """A work of the annotated further-reading list: a bibliography key and why to read it."""
+
+    key: str
+    note: str
+    path: Path
+    line: int
+
+
+@dataclass
+class Abbreviation:
+    abbreviation: str
+    meaning: str  # Markdown (a title in italics)
+    path: Path
+    line: int
+
+
+@dataclass
+class IndexEntry:
+    """A name or subject of the back-of-book index, found in the sources by its forms."""
+
+    term: str
+    aliases: list[str]
+    see: list[str]  # other index headings ("see also")
+    path: Path
+    line: int
+
+    @property
+    def slug(self) -> str:
+        return slugify(self.term)
+
+
+@dataclass
 class BibEntry:
     key: str
     entry_type: str
@@ -146,6 +192,9 @@ class Project:
     bibliography: dict[str, BibEntry]
     bibliography_path: Path
     styles_dir: Path
+    further_reading: list[ReadingItem] = field(default_factory=list)
+    abbreviations: list[Abbreviation] = field(default_factory=list)
+    index: list[IndexEntry] = field(default_factory=list)  # book/index.yaml (not the glossary)
 
     def annotations_for(self, source_id: str) -> list[Annotation]:
         return [a for a in self.annotations if a.source_id == source_id]

@@ -151,6 +151,12 @@ def assemble_book(project: Project, diags: Diagnostics) -> BookDoc:
             diags.warning(entry.path, entry.line, "W002",
                           f"glossary term '{entry.term}' is never used in any source",
                           "add the form the sources use to its 'aliases'")
+    indexed = {item.slug for item in book.index}
+    for index_entry in project.index:
+        if index_entry.slug not in indexed:
+            diags.warning(index_entry.path, index_entry.line, "W004",
+                          f"index entry '{index_entry.term}' is never used in any source",
+                          "add the form the sources use to its 'aliases'")
     return book
 
 

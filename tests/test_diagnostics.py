@@ -86,6 +86,15 @@ BOOK = "book/book.yaml"
 GLOSSARY = "book/glossary.yaml"
 TIMELINE = "book/timeline.yaml"
 BIB = "bibliography.bib"
+READING = "book/further-reading.yaml"
+ABBREVIATIONS = "book/abbreviations.yaml"
+INDEX = "book/index.yaml"
+PART_SOURCES = "sources: [snow-letter, pump-essay]"
+
+
+def questions(yaml_lines: str) -> Edit:
+    """The mini reader's one part, given `questions:` (YAML lines indented under it)."""
+    return replace(BOOK, PART_SOURCES, f"{PART_SOURCES}\n    questions:{yaml_lines}")
 SOURCE_HEAD = (
     "---\ntitle: A Copy\nkind: primary\nauthor: John Snow\ndate: \"1855\"\ncite: snow1855\n"
     "rights: Public domain.\n---\n\n"
@@ -385,7 +394,60 @@ CASES = [
         "sources/snow-letter.md:16: M001 block quotes nested 11 deep; the limit is 10\n"
         "    hint: remove the extra '>' markers",
     ]),
+    # --- the apparatus: headnotes, questions, further reading, abbreviations, index ---------
+    Case("K003", [replace(SNOW, "kind: primary", "kind: primary\nheadnote: [a]")], [
+        "sources/snow-letter.md:4: K003 'headnote' must be text, not a list\n"
+        "    hint: put the whole value on one line, in quotes if it contains ':'",
+    ]),
+    Case("K003", [questions(" Why a pump?")], [
+        "book/book.yaml:14: K003 'questions' must be a list (lines starting with '- ')\n"
+        "    hint: write each question as an item: '- Why did ...?'",
+    ]),
+    Case("K003", [questions("\n      - [a, b]")], [
+        "book/book.yaml:15: K003 a question must be text or a mapping {question, answer, "
+        "audience}",
+    ]),
+    Case("K001", [questions("\n      - question: Why?\n        answr: Because.")], [
+        "book/book.yaml:16: K001 unknown key 'answr' in question\n"
+        "    hint: did you mean 'answer'?",
+    ]),
+    Case("K004", [questions("\n      - question: Why?\n        audience: teachers")], [
+        "book/book.yaml:16: K004 'audience' is 'teachers', which is not one of: all, instructor",
+    ]),
+    Case("K002", [questions("\n      - answer: Because.")], [
+        "book/book.yaml:15: K002 question is missing required 'question'",
+    ]),
+    Case("K006", [questions('\n      - ""')], [
+        "book/book.yaml:15: K006 a question is empty",
+    ]),
+    Case("B003", [write(READING, "- key: snow1885\n  note: Why.\n")], [
+        "book/further-reading.yaml:1: B003 citation key 'snow1885' is not in bibliography.bib\n"
+        "    hint: did you mean 'snow1855'?",
+    ]),
+    Case("K002", [write(READING, "- key: snow1855\n")], [
+        "book/further-reading.yaml:1: K002 further-reading item is missing required 'note'",
+    ]),
+    Case("K002", [write(ABBREVIATIONS, "- abbreviation: GP\n")], [
+        "book/abbreviations.yaml:1: K002 abbreviation is missing required 'meaning'",
+    ]),
+    Case("D004", [write(INDEX, "- term: Snow, John\n  aliases: [Snow]\n- term: Dr Snow\n"
+                        "  aliases: [snow]\n- term: Water pump\n  aliases: [Pump]\n")], [
+        "book/index.yaml:3: D004 index term or alias 'snow' is already a heading's form, at "
+        "book/index.yaml:1\n"
+        "    hint: merge the entries or drop the alias (glossary terms are in the index already)",
+        "book/index.yaml:5: D004 index term or alias 'pump' is already a heading's form, at "
+        "book/glossary.yaml:3\n"
+        "    hint: merge the entries or drop the alias (glossary terms are in the index already)",
+    ]),
+    Case("N001", [write(INDEX, "- term: Snow, John\n  aliases: [Snow]\n  see: [Cholerra]\n")], [
+        "book/index.yaml:1: N001 index entry 'Snow, John' says see 'Cholerra', which is not "
+        "an index or glossary heading\n    hint: did you mean 'Cholera'?",
+    ]),
     # --- warnings ---------------------------------------------------------------------------
+    Case("W004", [write(INDEX, "- term: Snow, John\n  aliases: [Snow]\n- term: Miasma\n")], [
+        "book/index.yaml:3: W004 (warning) index entry 'Miasma' is never used in any source\n"
+        "    hint: add the form the sources use to its 'aliases'",
+    ], anchoring=True),
     Case("W001", [append(BIB, "\n@book{unused1900,\n  title = {Never Cited},\n"
                          "  year = {1900}\n}\n")], [
         "bibliography.bib:17: W001 (warning) bibliography entry 'unused1900' is never cited\n"

@@ -27,7 +27,7 @@ def test_a_build_on_a_terminal_shows_its_stages_and_units(tmp_path: Path) -> Non
         build(root, progress=progress, use_cache=False)
     shown = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", stream.getvalue())
     for stage in ("loading and checking", "converting with Pandoc",
-                  "laying out the print edition (9 units)", "laying out src-snow-letter (5 of 9)",
+                  "laying out the print edition (10 units)", "laying out src-snow-letter (5 of 10)",
                   "packaging the EPUB", "writing the PDF"):
         assert stage in shown
 

@@ -65,7 +65,7 @@ def test_every_id_of_the_mini_reader_lands_in_exactly_one_unit(mini: Built) -> N
     assert sorted(found) == sorted(ids)
     names = [unit.name for unit in units.split(html)]
     assert names == ["title-page", "contents", "introduction", "unit-4", "src-snow-letter",
-                     "src-pump-essay", "timeline", "glossary", "bibliography"]
+                     "src-pump-essay", "timeline", "glossary", "bibliography", "index"]
 
 
 def test_units_after_the_body_keep_arabic_folios() -> None:

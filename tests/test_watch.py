@@ -56,7 +56,7 @@ def test_watch_rebuilds_reports_errors_and_keeps_going(tmp_path: Path) -> None:
         pdf_line = _wait_for(lines, "rebuilt PDF in", seen)
         assert seen.index(epub_line) < seen.index(pdf_line)  # EPUB first
         # the watcher kept the other units' pages: only the edited source is laid out again
-        assert "laid out: src-snow-letter (1 of 9 units)" in seen
+        assert "laid out: src-snow-letter (1 of 10 units)" in seen
         _wait_for(lines, "done in", seen)
         good = epub.read_bytes()
         notes.write_text(notes.read_text().replace("quote: nearly all the deaths",

@@ -136,6 +136,8 @@ def _citations(project: Project) -> Iterator[tuple[str, Path, int]]:
         for offset, line in enumerate(source.body.split("\n")):
             for key in cited_keys(line):
                 yield key, source.path, source.body_line + offset
+        for key in cited_keys(source.headnote):
+            yield key, source.path, source.line_of.get("headnote", 1)
     for annotation in project.annotations:
         for key in cited_keys(annotation.note):
             yield key, annotation.path, annotation.line_of.get("note", annotation.line)
@@ -154,6 +156,17 @@ def _citations(project: Project) -> Iterator[tuple[str, Path, int]]:
         for number, line in enumerate(text.split("\n"), start=1):
             for key in cited_keys(line):
                 yield key, path, number
+    for part in book.parts:
+        for question in part.questions:  # answers too: the instructor's guide will print them
+            for key in cited_keys(f"{question.text}\n{question.answer}"):
+                yield key, book.path, question.line
+    for item in project.further_reading:
+        yield item.key, item.path, item.line
+        for key in cited_keys(item.note):
+            yield key, item.path, item.line
+    for abbreviation in project.abbreviations:
+        for key in cited_keys(abbreviation.meaning):
+            yield key, abbreviation.path, abbreviation.line
 
 
 def _keys_in_broken_entries(project: Project) -> set[str] | None:
@@ -265,6 +278,15 @@ def _markdown_texts(project: Project) -> Iterator[tuple[Path, int, int, str]]:
     ]:
         if path is not None:
             yield path, 1, 1, text
+    for source in project.sources.values():
+        yield source.path, source.line_of.get("headnote", 1), 0, source.headnote
+    for part in book.parts:
+        for question in part.questions:
+            yield book.path, question.line, 0, f"{question.text}\n\n{question.answer}"
+    for item in project.further_reading:
+        yield item.path, item.line, 0, item.note
+    for abbreviation in project.abbreviations:
+        yield abbreviation.path, abbreviation.line, 0, abbreviation.meaning
 
 
 def markdown_is_not_pathological(project: Project, diags: Diagnostics) -> None:
@@ -285,6 +307,33 @@ def markdown_is_not_pathological(project: Project, diags: Diagnostics) -> None:
                 break
 
 
+def index_is_consistent(project: Project, diags: Diagnostics) -> None:
+    """book/index.yaml: each form names one heading; `see` names a heading of the index or
+    the glossary (both make the printed index)."""
+    forms: dict[str, str] = {
+        form.lower(): f"{diags.relative(entry.path)}:{entry.line}"
+        for entry in project.glossary for form in (entry.term, *entry.aliases)
+    }
+    for entry in project.index:
+        for form in sorted({name.lower() for name in (entry.term, *entry.aliases)}):
+            if form in forms:
+                diags.error(entry.path, entry.line, "D004",
+                            f"index term or alias '{form}' is already a heading's form, at "
+                            f"{forms[form]}",
+                            "merge the entries or drop the alias (glossary terms are in the "
+                            "index already)")
+            else:
+                forms[form] = f"{diags.relative(entry.path)}:{entry.line}"
+    headings = [entry.term for entry in project.index] + [e.term for e in project.glossary]
+    lowered = {heading.lower() for heading in headings}
+    for entry in project.index:
+        for target in entry.see:
+            if target.lower() not in lowered:
+                diags.error(entry.path, entry.line, "N001",
+                            f"index entry '{entry.term}' says see '{target}', which is not "
+                            "an index or glossary heading", did_you_mean(target, headings))
+
+
 RULES: tuple[Rule, ...] = (
     parts_name_existing_sources,
     sources_are_distinct,
@@ -295,6 +344,7 @@ RULES: tuple[Rule, ...] = (
     sources_have_rights,
     source_urls_are_web_addresses,
     markdown_is_not_pathological,
+    index_is_consistent,
 )
 
 

@@ -50,6 +50,9 @@ def _pages(book: BookDoc) -> list[Page]:
         Page("credits", "credits.xhtml", "epub/credits.xhtml.j2", "Credits and permissions"),
         Page("nav", "nav.xhtml", "epub/nav.xhtml.j2", "Contents", properties="nav"),
     ]
+    if book.abbreviations:
+        pages.append(Page("abbreviations", "abbreviations.xhtml", "epub/abbreviations.xhtml.j2",
+                          "Abbreviations"))
     if book.introduction.html:
         pages.append(Page("introduction", "introduction.xhtml", "epub/introduction.xhtml.j2",
                           "Introduction"))
@@ -59,28 +62,43 @@ def _pages(book: BookDoc) -> list[Page]:
         for doc in part.sources:
             pages.append(Page(doc.anchor, f"{doc.anchor}.xhtml", "epub/source.xhtml.j2",
                               doc.source.title, {"doc": doc}))
+        if part.questions.html:
+            pages.append(Page(part.questions_anchor, f"{part.questions_anchor}.xhtml",
+                              "epub/questions.xhtml.j2",
+                              f"Questions for discussion: Part {part.number}", {"part": part}))
     if book.timeline:
         pages.append(Page("timeline", "timeline.xhtml", "epub/timeline.xhtml.j2", "Timeline"))
     if book.glossary:
         pages.append(Page("glossary", "glossary.xhtml", "epub/glossary.xhtml.j2", "Glossary"))
+    if book.further_reading:
+        pages.append(Page("further-reading", "further-reading.xhtml",
+                          "epub/further-reading.xhtml.j2", "Further reading"))
     if book.bibliography:
         pages.append(Page("bibliography", "bibliography.xhtml", "epub/bibliography.xhtml.j2",
                           "Bibliography"))
+    if book.index:
+        pages.append(Page("index", "index.xhtml", "epub/index.xhtml.j2", "Index"))
     return pages
 
 
 def _toc(book: BookDoc) -> list[TocEntry]:
     entries = []
+    if book.abbreviations:
+        entries.append(TocEntry("Abbreviations", "abbreviations.xhtml"))
     if book.introduction.html:
         entries.append(TocEntry("Introduction", "introduction.xhtml"))
     for part in book.parts:
-        entries.append(TocEntry(
-            f"Part {part.number}. {part.title}", f"{part.anchor}.xhtml",
-            [TocEntry(doc.source.title, f"{doc.anchor}.xhtml") for doc in part.sources],
-        ))
+        children = [TocEntry(doc.source.title, f"{doc.anchor}.xhtml") for doc in part.sources]
+        if part.questions.html:
+            children.append(TocEntry("Questions for discussion",
+                                     f"{part.questions_anchor}.xhtml"))
+        entries.append(TocEntry(f"Part {part.number}. {part.title}", f"{part.anchor}.xhtml",
+                                children))
     for name, label, present in (("timeline", "Timeline", book.timeline),
                                  ("glossary", "Glossary", book.glossary),
-                                 ("bibliography", "Bibliography", book.bibliography)):
+                                 ("further-reading", "Further reading", book.further_reading),
+                                 ("bibliography", "Bibliography", book.bibliography),
+                                 ("index", "Index", book.index)):
         if present:
             entries.append(TocEntry(label, f"{name}.xhtml"))
     return entries
@@ -98,6 +116,8 @@ def _landmarks(book: BookDoc, pages: list[Page]) -> list[dict[str, str]]:
     if "bibliography" in hrefs:
         marks.append({"type": "bibliography", "href": "bibliography.xhtml",
                       "label": "Bibliography"})
+    if "index" in hrefs:
+        marks.append({"type": "index", "href": "index.xhtml", "label": "Index"})
     return marks
 
 

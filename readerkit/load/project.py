@@ -20,11 +20,15 @@ from readerkit.model import (
     AUDIENCES,
     PAGE_SIZES,
     SOURCE_KINDS,
+    Abbreviation,
     Annotation,
     Book,
     GlossaryEntry,
+    IndexEntry,
     Part,
     Project,
+    Question,
+    ReadingItem,
     Source,
     TimelineEvent,
     slugify,
@@ -43,7 +47,17 @@ BOOK_FIELDS = (
     Field("introduction"),
     Field("parts", object),  # validated item by item below
 )
-PART_FIELDS = (Field("title", required=True), Field("intro"), Field("sources", list, required=True))
+PART_FIELDS = (
+    Field("title", required=True),
+    Field("intro"),
+    Field("sources", list, required=True),
+    Field("questions", object),  # a list of Markdown items or QUESTION_FIELDS mappings
+)
+QUESTION_FIELDS = (
+    Field("question", required=True),
+    Field("answer"),  # instructor content: never printed in the student book
+    Field("audience", choices=AUDIENCES),
+)
 SOURCE_FIELDS = (
     Field("title", required=True),
     Field("kind", required=True, choices=SOURCE_KINDS),
@@ -54,6 +68,7 @@ SOURCE_FIELDS = (
     Field("quoted_in"),
     Field("rights"),
     Field("url"),
+    Field("headnote"),
 )
 ANNOTATION_FIELDS = (
     Field("id", required=True),
@@ -74,6 +89,9 @@ GLOSSARY_FIELDS = (
     Field("definition", required=True),
     Field("see", list),
 )
+READING_FIELDS = (Field("key", required=True), Field("note", required=True))
+ABBREVIATION_FIELDS = (Field("abbreviation", required=True), Field("meaning", required=True))
+INDEX_FIELDS = (Field("term", required=True), Field("aliases", list), Field("see", list))
 TIMELINE_FIELDS = (
     Field("date", required=True, is_date=True),
     Field("event", required=True),
@@ -136,6 +154,33 @@ def _read_markdown(root: Path, base: Path, name: str, where: Path, line: int,
     return path, read_text(root, path, diags) or ""
 
 
+def _questions(raw: Any, line: int, path: Path, diags: Diagnostics) -> list[Question]:
+    """A part's `questions`: each item Markdown text, or {question, answer?, audience?}."""
+    if raw is None:
+        return []
+    if not isinstance(raw, LocatedList):
+        diags.error(path, line, "K003", "'questions' must be a list (lines starting with '- ')",
+                    "write each question as an item: '- Why did ...?'")
+        return []
+    questions = []
+    for item, item_line in zip(raw, raw.item_lines, strict=True):
+        if isinstance(item, str | int | float) and not isinstance(item, bool):
+            text = str(item).strip()
+            if not text:
+                diags.error(path, item_line, "K006", "a question is empty")
+                continue
+            questions.append(Question(text, "", "all", item_line))
+        elif isinstance(item, LocatedDict):
+            values = read_fields(item, QUESTION_FIELDS, path, diags, what="question")
+            if values["question"]:
+                questions.append(Question(values["question"], values["answer"],
+                                          values["audience"] or "all", item.line))
+        else:
+            diags.error(path, item_line, "K003",
+                        "a question must be text or a mapping {question, answer, audience}")
+    return questions
+
+
 def load_book(root: Path, diags: Diagnostics) -> Book | None:
     path = root / "book" / "book.yaml"
     if not path.is_file():
@@ -157,7 +202,9 @@ def load_book(root: Path, diags: Diagnostics) -> Book | None:
         intro_path, intro = _read_markdown(
             root, root / "book", part["intro"], path, item.line_of("intro"), diags
         )
-        parts.append(Part(part["title"], part["sources"], intro_path, intro, item.line))
+        questions = _questions(item.get("questions"), item.line_of("questions"), path, diags)
+        parts.append(Part(part["title"], part["sources"], intro_path, intro, item.line,
+                          questions))
     intro_path, introduction = _read_markdown(
         root, root / "book", values["introduction"], path, data.line_of("introduction"), diags
     )
@@ -285,6 +332,23 @@ def load_timeline(root: Path, diags: Diagnostics) -> list[TimelineEvent]:
     return events
 
 
+def load_further_reading(root: Path, diags: Diagnostics) -> list[ReadingItem]:
+    path, records = _book_records(root, "further-reading.yaml", READING_FIELDS,
+                                  "further-reading item", diags)
+    return [ReadingItem(path=path, line=item.line, **values) for item, values in records]
+
+
+def load_abbreviations(root: Path, diags: Diagnostics) -> list[Abbreviation]:
+    path, records = _book_records(root, "abbreviations.yaml", ABBREVIATION_FIELDS,
+                                  "abbreviation", diags)
+    return [Abbreviation(path=path, line=item.line, **values) for item, values in records]
+
+
+def load_index(root: Path, diags: Diagnostics) -> list[IndexEntry]:
+    path, records = _book_records(root, "index.yaml", INDEX_FIELDS, "index entry", diags)
+    return [IndexEntry(path=path, line=item.line, **values) for item, values in records]
+
+
 def _content_files(root: Path, folder: Path, pattern: str, diags: Diagnostics) -> list[Path]:
     if not folder.is_dir():
         return []
@@ -336,4 +400,7 @@ def load_project(root: Path, diags: Diagnostics) -> Project:
         bibliography=entries,
         bibliography_path=bib_path,
         styles_dir=root / "styles",
+        further_reading=load_further_reading(root, diags),
+        abbreviations=load_abbreviations(root, diags),
+        index=load_index(root, diags),
     )

@@ -14,20 +14,34 @@ from lxml import etree
 
 from readerkit import anchors
 from readerkit.diagnostics import Diagnostics
-from readerkit.document import BookDoc, GlossaryDoc, NoteDoc, PartDoc, Prose, SourceDoc, TimelineDoc
+from readerkit.document import (
+    NO_PROSE,
+    AbbreviationDoc,
+    BookDoc,
+    GlossaryDoc,
+    IndexDoc,
+    IndexLocator,
+    NoteDoc,
+    PartDoc,
+    Prose,
+    ReadingDoc,
+    SourceDoc,
+    TimelineDoc,
+)
 from readerkit.htmltools import inner_html, parse_fragment, unwrap_paragraph
-from readerkit.model import Project, Source
+from readerkit.model import Project, Source, slugify
 from readerkit.render import annotate, pandoc
 from readerkit.render.glossary_links import link_terms
+from readerkit.render.index_marks import Heading, mark_uses
 
 
 def _collect_notes(
-    tree: etree._Element, rendered: pandoc.Rendered, project: Project
+    tree: etree._Element, rendered: pandoc.Rendered, project: Project, first: int = 1
 ) -> list[NoteDoc]:
-    """Number the note calls in reading order and gather their notes."""
+    """Number the note calls in reading order (from `first`) and gather their notes."""
     by_id = {anchors.annotation(a.id): a for a in project.annotations}
     notes = []
-    for number, call in enumerate(tree.xpath('//a[@class="noteref"]'), start=1):
+    for number, call in enumerate(tree.xpath('//a[@class="noteref"]'), start=first):
         note_id = call.get("data-note", "")
         call.set("data-number", str(number))
         annotation = by_id.get(note_id)
@@ -40,9 +54,17 @@ def _collect_notes(
 
 
 def _prose(markup: str, rendered: pandoc.Rendered, project: Project) -> Prose:
+    if not markup:
+        return NO_PROSE
     tree = parse_fragment(markup)
     notes = _collect_notes(tree, rendered, project)
     return Prose(inner_html(tree), notes)
+
+
+def index_headings(project: Project) -> list[Heading]:
+    """The index's headings: book/index.yaml's names and subjects, and the glossary's terms."""
+    return [Heading(entry.slug, (entry.term, *entry.aliases)) for entry in project.index] + [
+        Heading(entry.slug, (entry.term, *entry.aliases)) for entry in project.glossary]
 
 
 def _source_doc(
@@ -52,11 +74,15 @@ def _source_doc(
     project: Project,
     diags: Diagnostics,
 ) -> SourceDoc:
+    headnote = _prose(rendered.html.get(f"headnote:{source.id}", ""), rendered, project)
     tree = parse_fragment(rendered.html[f"source:{source.id}"])
     annotate.attach(tree, source, project.annotations_for(source.id), diags)
     uses = link_terms(tree, source.id, project.glossary)
     paragraphs = annotate.number_paragraphs(tree, source.id)
-    notes = _collect_notes(tree, rendered, project)
+    index_uses: dict[str, list[tuple[str, str]]] = {}
+    for use in mark_uses(tree, source.id, index_headings(project)):
+        index_uses.setdefault(use.slug, []).append((use.use_id, use.paragraph_id))
+    notes = _collect_notes(tree, rendered, project, first=len(headnote.notes) + 1)
     return SourceDoc(
         source=source,
         part_number=part_number,
@@ -67,7 +93,32 @@ def _source_doc(
         anchor=anchors.source(source.id),
         glossary_uses={use.slug: use.element_id for use in uses},
         quoted_in_html=rendered.bibliography.get(source.quoted_in, "") if source.quoted_in else "",
+        headnote=headnote,
+        index_uses=index_uses,
     )
+
+
+def _index(project: Project, docs: list[SourceDoc]) -> list[IndexDoc]:
+    """The index in alphabetical order: every heading with a use, with its locators."""
+    headings = [(entry.term, entry.slug, entry.see) for entry in project.index]
+    headings += [(entry.term, entry.slug, []) for entry in project.glossary]
+    slugs = {term.lower(): slug for term, slug, _ in headings}
+    used = {slug for doc in docs for slug in doc.index_uses}
+    result = []
+    for term, slug, see in headings:
+        if slug not in used:
+            continue
+        locators = []
+        for doc in docs:
+            for use_id, paragraph_id in doc.index_uses.get(slug, []):
+                number = int(paragraph_id.rsplit("-", 1)[1]) if paragraph_id else 0
+                locators.append(IndexLocator(doc, use_id, paragraph_id, number))
+        result.append(IndexDoc(
+            heading=term, slug=slug,
+            see=[(target, anchors.index_entry(slugs[target.lower()])) for target in see
+                 if target.lower() in slugs and slugs[target.lower()] in used],
+            locators=locators, anchor=anchors.index_entry(slug)))
+    return sorted(result, key=lambda item: slugify(item.heading))
 
 
 def assemble(project: Project, rendered: pandoc.Rendered, diags: Diagnostics) -> BookDoc:
@@ -79,7 +130,8 @@ def assemble(project: Project, rendered: pandoc.Rendered, diags: Diagnostics) ->
             if sid in project.sources
         ]
         intro = _prose(rendered.html.get(f"part:{number}", ""), rendered, project)
-        parts.append(PartDoc(number, part.title, intro, docs, anchors.part(number)))
+        questions = _prose(rendered.html.get(f"questions:{number}", ""), rendered, project)
+        parts.append(PartDoc(number, part.title, intro, docs, anchors.part(number), questions))
     all_docs = [doc for part in parts for doc in part.sources]
     slugs = {entry.term.lower(): entry.slug for entry in project.glossary}
     glossary = [
@@ -122,4 +174,15 @@ def assemble(project: Project, rendered: pandoc.Rendered, diags: Diagnostics) ->
         timeline=timeline,
         bibliography=[(anchors.bibliography_entry(key), html)
                       for key, html in rendered.bibliography.items()],
+        further_reading=[
+            ReadingDoc(item.key, rendered.bibliography.get(item.key, ""),
+                       rendered.html.get(f"reading:{number}", ""))
+            for number, item in enumerate(project.further_reading, start=1)
+        ],
+        abbreviations=[
+            AbbreviationDoc(item.abbreviation,
+                            unwrap_paragraph(rendered.html.get(f"abbr:{number}", "")))
+            for number, item in enumerate(project.abbreviations, start=1)
+        ],
+        index=_index(project, all_docs),
     )

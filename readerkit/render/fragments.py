@@ -7,7 +7,7 @@ render/assemble.py finds its HTML; render/pandoc.py converts them in batches.
 from __future__ import annotations
 
 from readerkit import anchors
-from readerkit.model import Project
+from readerkit.model import Part, Project
 from readerkit.render import pandoc
 from readerkit.render.citations import csl_path, short_forms
 from readerkit.render.urlbreak import break_urls
@@ -26,7 +26,14 @@ def fragments(project: Project) -> list[pandoc.Fragment]:
     frags = [prose("introduction", project.book.introduction, "introduction", "intros")]
     for number, part in enumerate(project.book.parts, start=1):
         frags.append(prose(f"part:{number}", part.intro, f"part-{number}", "intros"))
+        questions = questions_markdown(part)
+        if questions:
+            frags.append(prose(f"questions:{number}", questions, f"part-{number}-questions",
+                               "intros"))
     for source in project.sources.values():
+        if source.headnote:
+            frags.append(prose(f"headnote:{source.id}", source.headnote,
+                               f"{source.id}-headnote", f"source:{source.id}"))
         frags.append(prose(f"source:{source.id}", source.body, source.id, f"source:{source.id}"))
     for ann in project.annotations:
         frags.append(note(f"ann:{ann.id}", ann.note, f"annotations:{ann.path.name}"))
@@ -36,7 +43,19 @@ def fragments(project: Project) -> list[pandoc.Fragment]:
         frags.append(note(f"tl:{event.number}", event.event, "timeline"))
         if event.note:
             frags.append(note(f"tlnote:{event.number}", event.note, "timeline"))
+    for number, item in enumerate(project.further_reading, start=1):
+        frags.append(note(f"reading:{number}", item.note, "apparatus"))
+    for number, abbreviation in enumerate(project.abbreviations, start=1):
+        frags.append(note(f"abbr:{number}", abbreviation.meaning, "apparatus"))
     return frags
+
+
+def questions_markdown(part: Part) -> str:
+    """The part's questions for every reader, as one numbered Markdown list. Answers and
+    instructor-only questions are left out: no student edition may hold them."""
+    items = [q.text for q in part.questions if q.audience == "all"]
+    return "\n\n".join(f"{n}. " + text.replace("\n", "\n   ")
+                         for n, text in enumerate(items, start=1))
 
 
 def render_fragments(project: Project) -> pandoc.Rendered:

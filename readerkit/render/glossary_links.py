@@ -23,19 +23,24 @@ SKIP_CLASSES = ("noteref", "pnum")
 def term_pattern(entry: GlossaryEntry) -> re.Pattern[str]:
     """Whole-word match of the term or any alias, longest first.
 
-    Forms with a capital after the first letter (IRBM, ExComm, Bay of Pigs) match exactly;
-    others match in any case, so 'Quarantine' at a sentence start still counts.
+    Forms with a capital after the first letter (IRBM, ExComm, Bay of Pigs) match exactly but
+    for their first letter ('the President' opens a sentence too); others match in any case, so
+    'Quarantine' at a sentence start still counts.
     """
-    return _pattern(entry.term, tuple(entry.aliases))
+    return forms_pattern((entry.term, *entry.aliases))
 
 
 @lru_cache(maxsize=1024)  # every source is searched for every term
-def _pattern(term: str, aliases: tuple[str, ...]) -> re.Pattern[str]:
-    forms = sorted({term, *aliases}, key=len, reverse=True)
+def forms_pattern(forms_given: tuple[str, ...]) -> re.Pattern[str]:
+    """Whole-word match of any of the forms, longest first (see term_pattern)."""
+    forms = sorted(set(forms_given), key=len, reverse=True)
     alternatives = []
     for form in forms:
         escaped = re.escape(form).replace(r"\ ", r"\s+")
         exact = form[1:] != form[1:].lower()
+        if exact and form[:1].isalpha():  # 'the President' also opens a sentence
+            escaped = f"[{form[0].lower()}{form[0].upper()}]{re.escape(form[1:])}".replace(
+                r"\ ", r"\s+")
         alternatives.append(escaped if exact else f"(?i:{escaped})")
     return re.compile(r"(?<![\w-])(?:" + "|".join(alternatives) + r")(?![\w-])")
 

@@ -53,15 +53,34 @@ class Unit:
     @property
     def refs(self) -> tuple[str, ...]:
         """The ids whose folios the unit prints, each once."""
-        return tuple(dict.fromkeys(e.get(PAGE_REF_ATTR, "") for e in self.referrers))
+        return tuple(dict.fromkeys(ref for e in self.referrers
+                                   for ref in e.get(PAGE_REF_ATTR, "").split()))
 
     def html(self, folios: dict[str, str], placeholder: str = PLACEHOLDER) -> str:
         """The unit's HTML with every page reference filled from `folios` (id -> folio);
-        ids not in it yet get `placeholder`."""
+        ids not in it yet get `placeholder`. A reference to several ids (an index entry's
+        uses, space-separated) prints their folios as a list (`page_list`)."""
         for element in self.referrers:
-            element.set(PAGE_ATTR, folios.get(element.get(PAGE_REF_ATTR, ""), placeholder))
+            refs = element.get(PAGE_REF_ATTR, "").split()
+            element.set(PAGE_ATTR, page_list([folios.get(ref, placeholder) for ref in refs]))
         text: str = etree.tostring(self.document, encoding="unicode", method="html")
         return "<!DOCTYPE html>\n" + text
+
+
+def page_list(folios: list[str]) -> str:
+    """Folios as an index prints them: each page once, in order, runs of consecutive arabic
+    folios as ranges. ['3', '3', '4', '5', '9'] -> '3–5, 9'; roman folios stay as they are."""
+    unique = list(dict.fromkeys(folios))
+    numbers = sorted({int(f) for f in unique if f.isdigit()})
+    others = [f for f in unique if not f.isdigit()]
+    runs: list[list[int]] = []
+    for number in numbers:
+        if runs and number == runs[-1][-1] + 1:
+            runs[-1].append(number)
+        else:
+            runs.append([number])
+    ranges = [f"{run[0]}–{run[-1]}" if len(run) > 1 else str(run[0]) for run in runs]
+    return ", ".join(others + ranges)
 
 
 def _has_unit(element: _Element) -> bool:
