@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from readerkit import stylefiles
 from readerkit.atomic import write_atomically
 from readerkit.cache import Cache, activated, file_digest, key, tree_digest
 from readerkit.check import quotations, rules
@@ -80,15 +81,15 @@ def _input_digest(root: Path) -> str:
 def _layout_digest(project: Project, others: list[Format]) -> str:
     """Files the print layout may read besides its HTML: the styles that no other format owns
     (Format.own_styles), and book images."""
-    styles = project.styles_dir
     owned = tuple(prefix for fmt in others for prefix in fmt.own_styles)
-    files = [p for p in sorted(styles.rglob("*")) if p.is_file() and not
-             p.relative_to(styles).as_posix().startswith(owned)] if styles.is_dir() else []
+    styles = {name: path for name, path in stylefiles.effective_files(project.styles_dir).items()
+              if not name.startswith(owned)}
+    files: list[Path] = []
     book_dir = project.root / "book"
     if book_dir.is_dir():
         files += [p for p in sorted(book_dir.rglob("*"))
                   if p.is_file() and p.suffix not in (".md", ".yaml", ".yml")]
-    return tree_digest(files, project.root)
+    return key("layout-files", stylefiles.digest(styles), tree_digest(files, project.root))
 
 
 def _state_key(out: Path, targets: Sequence[Target], options: dict[str, Any]) -> str:

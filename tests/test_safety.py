@@ -30,6 +30,7 @@ from readerkit import atomic
 from readerkit.diagnostics import BuildAborted, Diagnostics
 from readerkit.pipeline import build, load_checked
 from readerkit.render import pandoc
+from readerkit.stylefiles import DEFAULT_STYLES
 
 HOSTILE_TEXT = """
 
@@ -152,8 +153,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileBuild]:
         encoding="utf-8")
     notes = root / "book" / "annotations" / "pump-essay.yaml"
     notes.write_text(notes.read_text(encoding="utf-8") + HOSTILE_NOTE, encoding="utf-8")
-    css = root / "styles" / "print.css"
-    css.write_text(HOSTILE_CSS + css.read_text(encoding="utf-8"), encoding="utf-8")
+    css = root / "styles" / "print.css"  # the reader's own, overriding the default
+    css.write_text(HOSTILE_CSS + (DEFAULT_STYLES / "print.css").read_text(encoding="utf-8"),
+                   encoding="utf-8")
     asked: list[str] = []
     fetched: list[str] = []
     guarded = ProjectOnlyFetcher.fetch

@@ -20,6 +20,7 @@ from typing import ClassVar
 from lxml import etree
 from lxml import html as lxml_html
 
+from readerkit import stylefiles
 from readerkit.document import BookDoc
 from readerkit.formats import page_markers, templating, xhtml
 from readerkit.formats.base import PageMap
@@ -230,7 +231,7 @@ def package(book: BookDoc, print_pages: PageMap | None) -> bytes:
         nav.tree.find("body").append(fresh.xpath('//nav[@id="page-list"]')[0])
     xhtml.link_across_files(pages)
     files: dict[str, bytes] = {page.href: xhtml.serialise(page.tree) for page in pages}
-    files["css/epub.css"] = (project.styles_dir / "epub.css").read_bytes()
+    files["css/epub.css"] = stylefiles.resolve(project.styles_dir, "epub.css").read_bytes()
     files["images/cover.svg"] = cover_svg(book).encode()
     manifest = [
         {"id": page.id, "href": page.href,

@@ -25,6 +25,7 @@ from typing import Any
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
+from readerkit import stylefiles
 from readerkit.cache import Cache, key
 from readerkit.formats.base import PageMap, PageStart
 from readerkit.formats.print import folios, pagecss, pagestarts, units
@@ -79,8 +80,8 @@ class Paginator:
         self.laid_out: list[str] = []  # units laid out afresh by this paginator, in order
         self.progress = progress
         self.fetcher = ProjectOnlyFetcher(self.root)
-        self.css = [weasyprint.CSS(filename=str(project.styles_dir / "print.css"),
-                                   url_fetcher=self.fetcher),
+        print_css = stylefiles.resolve(project.styles_dir, "print.css")
+        self.css = [weasyprint.CSS(filename=str(print_css), url_fetcher=self.fetcher),
                     weasyprint.CSS(string=pagecss.page_css(page_size, print_shop=print_shop))]
         fallback = not pagecss.font_available(pagecss.BOOK_FONT)
         if fallback:
