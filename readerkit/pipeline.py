@@ -17,10 +17,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jinja2
+
 from readerkit import stylefiles
 from readerkit.atomic import write_atomically
 from readerkit.cache import Cache, activated, file_digest, key, tree_digest
-from readerkit.check import quotations, rules
+from readerkit.check import quotations, rules, templates
 from readerkit.diagnostics import BuildAborted, Diagnostics
 from readerkit.document import BookDoc
 from readerkit.htmltools import parse_fragment, text_of
@@ -119,6 +121,7 @@ def load_checked(root: Path, *, strict: bool = False) -> tuple[Project, Diagnost
     project = load_project(root, diags)
     rules.run(project, diags)
     quotations.check_excerpts(project, diags)
+    templates.check_templates(project, diags)
     _stop_on_errors(diags, strict)
     return project, diags
 
@@ -200,9 +203,18 @@ def build(
     result = BuildResult(diags, timings=timings)
     if not targets:
         return result
-    finished = _write_formats(book, targets, out, result, store, lap, progress, watch,
-                              page_size=page_size or project.book.page_size,
-                              print_shop=print_shop)
+    try:
+        finished = _write_formats(book, targets, out, result, store, lap, progress, watch,
+                                  page_size=page_size or project.book.page_size,
+                                  print_shop=print_shop)
+    except jinja2.TemplateError as error:  # the reader's own template: the editor's to fix
+        where = templates.template_failure(error, project.styles_dir)
+        if where is None:
+            raise
+        diags.error(where[0], where[1], "T003", f"template failed: {error}",
+                    "compare with the default of the same name in "
+                    "readerkit/default_styles/templates/")
+        raise BuildAborted(diags) from None
     # Only now, with every output complete in memory, is anything written (but see watch).
     for path, data in finished.items():
         if path not in result.outputs:

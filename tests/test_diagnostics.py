@@ -85,6 +85,7 @@ BOOK = "book/book.yaml"
 GLOSSARY = "book/glossary.yaml"
 TIMELINE = "book/timeline.yaml"
 BIB = "bibliography.bib"
+TITLE_TEMPLATE = "styles/templates/epub/title.xhtml.j2"
 SOURCE_HEAD = (
     "---\ntitle: A Copy\nkind: primary\nauthor: John Snow\ndate: \"1855\"\ncite: snow1855\n"
     "rights: Public domain.\n---\n\n"
@@ -187,6 +188,23 @@ CASES = [
     Case("S001", [replace(BOOK, "pump-essay]", "pump-esay, pump-essay]")], [
         "book/book.yaml:11: S001 part 'Evidence' lists source 'pump-esay', but "
         "sources/pump-esay.md does not exist\n    hint: did you mean 'pump-essay'?",
+    ]),
+    # --- the reader's own templates (styles/templates/ overrides the defaults) ---------------
+    Case("T001", [write(TITLE_TEMPLATE, '{% extends "epub/page.xhtml.j2" %}\n{% block content %}\n'
+                        '{% if meta.subtitle %}<p>{{ meta.subtitle }}</p>\n{% endblock %}\n')], [
+        "styles/templates/epub/title.xhtml.j2:4: T001 template syntax error: Encountered unknown "
+        "tag 'endblock'. You probably made a nesting mistake. Jinja is expecting this tag, but "
+        "currently looking for 'elif' or 'else' or 'endif'. The innermost block that needs to "
+        "be closed is 'if'.\n"
+        "    hint: compare with the default of the same name in "
+        "readerkit/default_styles/templates/",
+    ]),
+    Case("T002", [write(TITLE_TEMPLATE, '{% extends "epub/pages.xhtml.j2" %}\n'
+                        '{% block content %}<h1>{{ meta.title }}</h1>{% endblock %}\n')], [
+        "styles/templates/epub/title.xhtml.j2:1: T002 template 'epub/pages.xhtml.j2' does not "
+        "exist\n"
+        "    hint: templates are looked for in styles/templates/, then among readerkit's "
+        "defaults",
     ]),
     Case("S002", [write("sources/spare.md", SOURCE_HEAD + "Spare text.\n")], [
         "sources/spare.md:1: S002 (warning) source 'spare' is not in any part of book.yaml, "
@@ -449,8 +467,9 @@ def test_every_code_is_tested_and_documented() -> None:
         if "tools" not in path.relative_to(REPO / "readerkit").parts
         and path.name != "provenance.py")))
     assert in_code <= documented, f"undocumented: {sorted(in_code - documented)}"
-    # F004 has its own test below; Q001/Q002 are tested with the quotation checks.
-    elsewhere = {"F004", "Q001", "Q002"}
+    # F004 has its own test below; Q001/Q002 are tested with the quotation checks; T003 needs
+    # a build.
+    elsewhere = {"F004", "Q001", "Q002", "T003"}  # T003: tests/test_styles.py
     assert in_code - elsewhere <= tested, f"untested: {sorted(in_code - tested - elsewhere)}"
 
 
