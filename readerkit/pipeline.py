@@ -206,7 +206,8 @@ def build(
     try:
         finished = _write_formats(book, targets, out, result, store, lap, progress, watch,
                                   page_size=page_size or project.book.page_size,
-                                  print_shop=print_shop)
+                                  print_shop=print_shop,
+                                  variant=print_variant(page_size, print_shop))
     except jinja2.TemplateError as error:  # the reader's own template: the editor's to fix
         where = templates.template_failure(error, project.styles_dir)
         if where is None:
@@ -231,10 +232,16 @@ def build(
     return result
 
 
+def print_variant(page_size: str | None, print_shop: bool) -> str:
+    """What the PDF's name adds for the command line's options: `<slug>-a4-print-shop.pdf`."""
+    return "".join(f"-{word}" for word in [page_size, "print-shop" if print_shop else None]
+                   if word)
+
+
 def _write_formats(book: BookDoc, targets: Sequence[Target], out: Path, result: BuildResult,
                    store: Cache, lap: Callable[[str], None], progress: Progress,
-                   watch: WatchSession | None, *, page_size: str, print_shop: bool
-                   ) -> dict[Path, bytes]:
+                   watch: WatchSession | None, *, page_size: str, print_shop: bool,
+                   variant: str) -> dict[Path, bytes]:
     """Every target's file, in memory: the formats that need no print pages first, then the
     print layout's own (the PDF), each cached whole keyed on the print HTML and layout."""
     from readerkit.formats import registry  # the formats import WeasyPrint: only now
@@ -249,10 +256,10 @@ def _write_formats(book: BookDoc, targets: Sequence[Target], out: Path, result: 
     paginator = paginate.Paginator(
         project, html_text, page_size=page_size, print_shop=print_shop, store=store,
         style_digest=_layout_digest(project, [f for f in others if not f.needs_print_pages]),
-        memo=watch.memo if watch is not None else None, progress=progress)
+        memo=watch.memo if watch is not None else None, progress=progress, variant=variant)
     # What needs the print pages is cached whole, keyed on every unit's HTML and the options.
     cache_keys = {fmt.name: key(fmt.name, paginator.style_key, html_text,
-                                project.book.identifier)
+                                project.book.identifier, variant)
                   for fmt in formats if fmt.needs_print_pages}
     cached = {name: _cached_files(store, name, cache_key)
               for name, cache_key in cache_keys.items()}

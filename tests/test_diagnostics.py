@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -85,6 +86,7 @@ BOOK = "book/book.yaml"
 GLOSSARY = "book/glossary.yaml"
 TIMELINE = "book/timeline.yaml"
 BIB = "bibliography.bib"
+FRESH_UUID = "0b6f6a52-3c1d-4e8f-9a7b-2d5c4e6f8a10"
 TITLE_TEMPLATE = "styles/templates/epub/title.xhtml.j2"
 SOURCE_HEAD = (
     "---\ntitle: A Copy\nkind: primary\nauthor: John Snow\ndate: \"1855\"\ncite: snow1855\n"
@@ -183,6 +185,12 @@ CASES = [
     ]),
     Case("K006", [write(SNOW, SOURCE_HEAD.replace("A Copy", "Snow") + "\n  \n")], [
         "sources/snow-letter.md:9: K006 source has no text after its front matter",
+    ]),
+    Case("K007", [replace(BOOK, "4f1c2d7e-0000-4000-8000-000000000001", "4f1c2d7e-0000-4000")], [
+        "book/book.yaml:5: K007 identifier 'urn:uuid:4f1c2d7e-0000-4000' is not a valid UUID "
+        "(32 hexadecimal digits in groups of 8-4-4-4-12)\n"
+        f"    hint: use a fresh one, e.g. urn:uuid:{FRESH_UUID}, and keep it for every later "
+        "edition of this book",
     ]),
     # --- the book's structure ---------------------------------------------------------------
     Case("S001", [replace(BOOK, "pump-essay]", "pump-esay, pump-essay]")], [
@@ -431,7 +439,10 @@ def _id(case: Case) -> str:
 
 
 @pytest.mark.parametrize("case", CASES, ids=_id)
-def test_each_code_tells_the_editor_what_and_where(case: Case, tmp_path: Path) -> None:
+def test_each_code_tells_the_editor_what_and_where(case: Case, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # Hints that offer a fresh identifier show this one.
+    monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(FRESH_UUID))
     root = copy_reader(MINI, tmp_path / "reader")
     for edit in case.edits:
         edit(root)

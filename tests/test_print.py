@@ -124,7 +124,8 @@ def mini_pdfs(mini_root: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
         folder = tmp_path_factory.mktemp(f"mini-{name}")
         done = run_build("pdf", "--root", str(mini_root), "--out", str(folder), *args)
         assert done.returncode == 0, done.stderr
-        out[name] = folder / "pump-reader.pdf"
+        out[name] = folder / ("pump-reader.pdf" if name == "letter" else
+                              f"pump-reader-{'print-shop' if name == 'shop' else name}.pdf")
     return out
 
 
@@ -529,3 +530,13 @@ def test_pdf_viewers_show_the_printed_folios(reader: Built, reader_layout: Any) 
     labels = pypdf.PdfReader(reader.pdf).page_labels
     assert labels == reader_layout.page_labels
     assert labels[:2] == ["i", "ii"] and labels[reader_layout.anchor_pages["body-matter"]] == "1"
+
+
+@pytest.mark.parametrize(("lang", "paper"), [
+    ("en-US", "letter"), ("en-CA", "letter"), ("fr-CA", "letter"), ("en-GB", "a4"),
+    ("de-DE", "a4"), ("es-419", "a4"), ("zh-Hant-TW", "a4"), ("en", "letter"),
+])
+def test_default_page_size_follows_the_language_region(lang: str, paper: str) -> None:
+    from readerkit.model import default_page_size
+
+    assert default_page_size(lang) == paper

@@ -6,6 +6,7 @@ together live in check/rules.py.
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +28,7 @@ from readerkit.model import (
     Project,
     Source,
     TimelineEvent,
+    default_page_size,
     slugify,
 )
 
@@ -131,6 +133,21 @@ def _read_markdown(root: Path, base: Path, name: str, where: Path, line: int,
     return path, read_text(root, path, diags) or ""
 
 
+def _check_identifier(identifier: str | None, path: Path, line: int,
+                      diags: Diagnostics) -> None:
+    """A `urn:uuid:` identifier must hold a real UUID (EPUBCheck would refuse it later)."""
+    if not identifier or not identifier.lower().startswith("urn:uuid:"):
+        return
+    try:
+        uuid.UUID(identifier[len("urn:uuid:"):])
+    except ValueError:
+        diags.error(path, line, "K007",
+                    f"identifier '{identifier}' is not a valid UUID (32 hexadecimal digits in "
+                    "groups of 8-4-4-4-12)",
+                    f"use a fresh one, e.g. urn:uuid:{uuid.uuid4()}, and keep it for every "
+                    "later edition of this book")
+
+
 def load_book(root: Path, diags: Diagnostics) -> Book | None:
     path = root / "book" / "book.yaml"
     if not path.is_file():
@@ -140,6 +157,7 @@ def load_book(root: Path, diags: Diagnostics) -> Book | None:
     if data is FAILED or not _expect(data, LocatedDict, path, diags, "book.yaml"):
         return None
     values = read_fields(data, BOOK_FIELDS, path, diags, what="book.yaml")
+    _check_identifier(values["identifier"], path, data.line_of("identifier"), diags)
     parts: list[Part] = []
     raw_parts = data.get("parts")
     if not isinstance(raw_parts, list) or not raw_parts:
@@ -166,7 +184,7 @@ def load_book(root: Path, diags: Diagnostics) -> Book | None:
         slug=slugify(values["slug"] or values["title"]),
         date=values["date"],
         edition=values["edition"],
-        page_size=values["page_size"] or "letter",
+        page_size=values["page_size"] or default_page_size(values["lang"] or "en"),
         introduction_path=intro_path,
         introduction=introduction,
         parts=parts,

@@ -62,7 +62,7 @@ class PrintLayout(PageMap):
     def page_map(self) -> PageMap:
         """The plain page map (picklable: no WeasyPrint objects)."""
         return PageMap(self.pages, self.anchor_pages, self.page_labels, self.page_starts,
-                       self.paper)
+                       self.paper, self.variant)
 
 
 Memo = dict[str, LaidOut]  # unit key (+ first folio) -> its layout, kept across watch rebuilds
@@ -71,8 +71,10 @@ Memo = dict[str, LaidOut]  # unit key (+ first folio) -> its layout, kept across
 class Paginator:
     def __init__(self, project: Project, html_text: str, *, page_size: str, print_shop: bool,
                  store: Cache, style_digest: str, memo: Memo | None = None,
-                 progress: Callable[[str], None] = lambda message: None) -> None:
+                 progress: Callable[[str], None] = lambda message: None,
+                 variant: str = "") -> None:
         self.root = project.root
+        self.variant = variant
         self.units = units.split(html_text)
         self.store = store
         self.memo: Memo = memo if memo is not None else {}
@@ -178,7 +180,8 @@ class Paginator:
         size = starts[0].size if starts else (0.0, 0.0)
         result = PrintLayout(pages=offset, anchor_pages=anchor_pages,
                              page_labels=folios.page_labels(offset, body_start),
-                             page_starts=starts, paper=pagecss.paper_name(size))
+                             page_starts=starts, paper=pagecss.paper_name(size),
+                             variant=self.variant)
         if need_pages:
             all_pages = [page for part in laid for page in part.pages]
             # Pages of several documents make one: WeasyPrint's documented way to combine.
