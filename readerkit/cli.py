@@ -14,11 +14,34 @@ from readerkit.diagnostics import BuildAborted, Diagnostics
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
+EXAMPLES = """examples (inside the virtual environment: `. .venv/bin/activate` first, or
+use .venv/bin/python instead of python):
+  python build.py init ../influenza --title "The 1918 Influenza" --lang en-GB
+  python build.py check --root ../influenza
+  python build.py --root ../influenza            (the PDF and the EPUB, in ../influenza/dist)
+  python build.py pdf --root ../influenza --page-size a4
+  python build.py watch --root ../influenza      (rebuild on every save; Ctrl-C stops)
+  python build.py clean-source ../influenza/sources/raw/page.html -o draft.md
+
+Exit status: 0 success, 1 content error, 2 usage error."""
+
+
+COMMAND_EXAMPLES = {
+    "all": "all --root ../influenza",
+    "pdf": "pdf --root ../influenza --page-size a4   (writes dist/<slug>-a4.pdf)",
+    "epub": "epub --root ../influenza",
+    "watch": "watch --root ../influenza",
+    "check": "check --root ../influenza",
+    "clean-source": "clean-source ../influenza/sources/raw/page.html -o draft.md",
+    "init": 'init ../influenza --title "The 1918 Influenza" --lang en-GB',
+}
+
+
 def _parser(default_root: Path) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py",
         description="Build an annotated course reader (PDF and EPUB 3) from its plain files.",
-        epilog="Exit status: 0 success, 1 content error, 2 usage error.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -56,6 +79,25 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
     )
     clean.add_argument("raw", type=Path, help="the raw capture, e.g. sources/raw/page.txt")
     clean.add_argument("-o", "--output", type=Path, help="write the draft here instead of stdout")
+    init = commands.add_parser(
+        "init", help="start a new reader in an empty folder",
+        description="Create a small reader that builds at once: book.yaml (with a fresh "
+        "identifier), one source with an annotation, a glossary entry, a timeline event and a "
+        "bibliography entry, each field explained in a comment. The folder must be new or "
+        "empty.")
+    init.add_argument("folder", type=Path, help="the new reader's folder, e.g. ../influenza")
+    init.add_argument("--title", default="A New Reader", help='the book\'s title '
+                      '(default: "A New Reader"; change it in book/book.yaml at any time)')
+    init.add_argument("--lang", default="en-US", help="the book's language, a BCP 47 tag "
+                      "such as en-GB (default: en-US); it also sets the paper: US Letter for "
+                      "the US and Canada, A4 elsewhere")
+    for name, sub in commands.choices.items():
+        sub.epilog = f"example: python build.py {COMMAND_EXAMPLES[name]}"
+        sub.formatter_class = argparse.RawDescriptionHelpFormatter
+    # Every command's options on the main --help page, then examples.
+    parser.epilog = "commands and their options:\n" + "".join(
+        "  " + sub.format_usage().removeprefix("usage: ") for sub in
+        commands.choices.values()) + "\n" + EXAMPLES
     return parser
 
 
@@ -64,8 +106,12 @@ def _report(diags: Diagnostics) -> None:
         print(diagnostic.format(), file=sys.stderr)
 
 
+def _counted(number: int, word: str) -> str:
+    return f"{number} {word}" if number == 1 else f"{number} {word}s"
+
+
 def _summary(diags: Diagnostics) -> str:
-    return f"{len(diags.errors)} error(s), {len(diags.warnings)} warning(s)"
+    return f"{_counted(len(diags.errors), 'error')}, {_counted(len(diags.warnings), 'warning')}"
 
 
 def main(argv: Sequence[str], *, default_root: Path) -> int:
@@ -75,6 +121,8 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
     options = _parser(default_root).parse_args(arguments)
     if options.command == "clean-source":
         return _clean_source(options.raw, options.output)
+    if options.command == "init":
+        return _init(options.folder, options.title, options.lang)
     root: Path = options.root
     if not (root / "book" / "book.yaml").is_file():
         print(f"build.py: error: {root} is not a reader project (no book/book.yaml)",
@@ -109,8 +157,11 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
             )
     except BuildAborted as aborted:
         _report(aborted.diagnostics)
-        print(f"build failed: {_summary(aborted.diagnostics)}; nothing was written",
-              file=sys.stderr)
+        if options.command == "check":
+            print(f"check failed: {_summary(aborted.diagnostics)}", file=sys.stderr)
+        else:
+            print(f"build failed: {_summary(aborted.diagnostics)}; nothing was written",
+                  file=sys.stderr)
         return EXIT_CONTENT
     except Exception as error:  # last resort: content problems are diagnostics, not tracebacks
         if os.environ.get("READERKIT_DEBUG"):
@@ -130,6 +181,20 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
               file=sys.stderr)
     if result.outputs:
         print(f"built in {elapsed:.1f} s ({_summary(result.diagnostics)})", file=sys.stderr)
+    return EXIT_OK
+
+
+def _init(folder: Path, title: str, lang: str) -> int:
+    from readerkit.tools.init import InitRefused, init_reader
+
+    try:
+        init_reader(folder, title=title, lang=lang)
+    except InitRefused as refused:
+        print(f"build.py: error: {refused}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"created a new reader in {folder}\n"
+          f"next: python build.py --root {folder}   (builds {folder}/dist/*.pdf and *.epub)\n"
+          f"      then edit {folder}/book/book.yaml and the files it names", file=sys.stderr)
     return EXIT_OK
 
 

@@ -512,7 +512,7 @@ def test_check_reports_every_problem_at_once_and_exits_1(tmp_path: Path) -> None
         "sources/snow-letter.md:3: K004 'kind' is 'primry', which is not one of: primary, "
         "secondary, attributed",
         "    hint: did you mean 'primary'?",
-        "build failed: 3 error(s), 0 warning(s); nothing was written",
+        "check failed: 3 errors, 0 warnings",
     ]
 
 
@@ -527,7 +527,7 @@ def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
     assert "Traceback" not in strict.stderr
     assert "sources/snow-letter.md:1: W003 (warning) source 'snow-letter' has no rights " \
         "statement" in strict.stderr
-    assert "build failed: 0 error(s), 1 warning(s); nothing was written" in strict.stderr
+    assert "check failed: 0 errors, 1 warning" in strict.stderr
 
 
 def test_hostile_yaml_through_the_cli_is_a_message(tmp_path: Path) -> None:
