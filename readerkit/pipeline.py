@@ -119,9 +119,14 @@ def _stop_on_errors(diags: Diagnostics, strict: bool) -> None:
 def load_checked(root: Path, *, strict: bool = False) -> tuple[Project, Diagnostics]:
     diags = Diagnostics(root.resolve())
     project = load_project(root, diags)
+    failed_to_load, loaded = bool(diags.errors), len(diags.items)
     rules.run(project, diags)
     quotations.check_excerpts(project, diags)
     templates.check_templates(project, diags)
+    if failed_to_load:
+        # A file that did not load leaves the rules half the picture ("never cited" when the
+        # citing file is the broken one): its errors are the news, not their consequences.
+        diags.items[loaded:] = [d for d in diags.items[loaded:] if d.severity == "error"]
     _stop_on_errors(diags, strict)
     return project, diags
 

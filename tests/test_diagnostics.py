@@ -112,8 +112,25 @@ CASES = [
         "book/book.yaml:7:5: Y001 malformed YAML: expected ',' or ']', but got ':'",
     ]),
     Case("Y001", [replace(SNOW, "kind: primary", "kind: primary: source")], [
-        "sources/snow-letter.md:3:14: Y001 front matter: malformed YAML: mapping values are not "
-        "allowed here",
+        "sources/snow-letter.md:3:14: Y001 front matter: the value of 'kind' contains a colon "
+        "followed by a space\n"
+        "    hint: put the whole value in quotes: kind: \"primary: source\"",
+    ]),
+    Case("Y001", [replace(GLOSSARY, "  definition: An", "\tdefinition: An")], [
+        "book/glossary.yaml:2:1: Y001 a tab character is used for indenting; YAML indents with "
+        "spaces only\n"
+        "    hint: replace the tab with spaces: '  definition: An intestinal infection spread by "
+        "contaminated water.'",
+    ]),
+    Case("Y001", [replace(GLOSSARY, "  definition: An", "   definition: An")], [
+        "book/glossary.yaml:2:4: Y001 'definition' is indented more than the key above it\n"
+        "    hint: line the keys of one entry up in the same column, with spaces: '  definition: "
+        "An intestinal infection spread by contaminated water.'",
+    ]),
+    Case("Y001", [replace(BOOK, "    intro: intros/evidence.md", "   intro: intros/evidence.md")], [
+        "book/book.yaml:12:4: Y001 'intro' is indented less than the key above it\n"
+        "    hint: line the keys of one entry up in the same column, with spaces: '    intro: "
+        "intros/evidence.md'",
     ]),
     Case("Y001", [write(GLOSSARY, "- term: A\n  definition: B\n  term: C\n")], [
         "book/glossary.yaml:3:3: Y001 duplicate key 'term'",
@@ -558,3 +575,11 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(
     err = capsys.readouterr().err
     assert err.startswith("internal error: KeyError: 'snow-letter'\n")
     assert "Traceback" not in err
+
+
+def test_no_consequential_warnings_after_a_file_failed_to_load(tmp_path: Path) -> None:
+    root = copy_reader(MINI, tmp_path / "reader")
+    # The essay is the only file citing editor2026: unread, it would make W001 say "never cited".
+    replace("sources/pump-essay.md", "kind: secondary", "kind: secondary: essay")(root)
+    diags = _diagnostics(root, anchoring=False)
+    assert [d.code for d in diags.sorted()] == ["Y001"]

@@ -91,7 +91,8 @@ def _load_yaml_file(root: Path, path: Path, diags: Diagnostics) -> Any:
     try:
         return load_yaml(text)
     except YamlProblem as problem:
-        diags.error(path, problem.line, "Y001", problem.message, column=problem.column)
+        diags.error(path, problem.line, "Y001", problem.message, problem.hint,
+                    column=problem.column)
         return FAILED
 
 
@@ -222,7 +223,7 @@ def load_source(root: Path, path: Path, diags: Diagnostics) -> Source | None:
         data = load_yaml(front, first_line=2)
     except YamlProblem as problem:
         diags.error(path, problem.line, "Y001", f"front matter: {problem.message}",
-                    column=problem.column)
+                    problem.hint, column=problem.column)
         return None
     if not _expect(data, LocatedDict, path, diags, "front matter"):
         return None
