@@ -49,6 +49,10 @@ class Part:
     intro_path: Path | None
     intro: str
     line: int
+    source_lines: list[int] = field(default_factory=list)  # the line of each id in `sources`
+
+    def line_of_source(self, index: int) -> int:
+        return self.source_lines[index] if index < len(self.source_lines) else self.line
 
 
 @dataclass

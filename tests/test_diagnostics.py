@@ -96,8 +96,23 @@ SOURCE_HEAD = (
 CASES = [
     # --- files -----------------------------------------------------------------------------
     Case("F001", [replace_bytes(SNOW, b"proceeding", b"proc\xe9eding")], [
-        "sources/snow-letter.md:10: F001 file is not UTF-8 (byte 0xe9 at offset 156)\n"
-        "    hint: save the file as UTF-8 in your editor",
+        "sources/snow-letter.md:10: F001 file is not UTF-8: it looks like Windows-1252 "
+        "(Western European, as Word and Notepad save it); byte 0xe9 at offset 156 would be 'é'\n"
+        "    hint: open it in your editor and save it again as UTF-8 (\"Save As\", then "
+        "Encoding: UTF-8; in TextEdit: Plain Text Encoding: Unicode (UTF-8))",
+    ]),
+    Case("F001", [replace_bytes(SNOW, b"proceeding", b"proc\x81eding")], [
+        "sources/snow-letter.md:10: F001 file is not UTF-8: it looks like Latin-1 (ISO 8859-1); "
+        "byte 0x81 at offset 156\n"
+        "    hint: open it in your editor and save it again as UTF-8 (\"Save As\", then "
+        "Encoding: UTF-8; in TextEdit: Plain Text Encoding: Unicode (UTF-8))",
+    ]),
+    Case("F001", [lambda root: (root / SNOW).write_bytes((root / SNOW).read_text().encode(
+        "utf-16"))], [
+        "sources/snow-letter.md:1: F001 file is not UTF-8: it looks like UTF-16 (two bytes per "
+        "letter)\n"
+        "    hint: open it in your editor and save it again as UTF-8 (\"Save As\", then "
+        "Encoding: UTF-8; in TextEdit: Plain Text Encoding: Unicode (UTF-8))",
     ]),
     Case("F002", [append(SNOW, "x" * 2_000_000)], [
         "sources/snow-letter.md: F002 file is 2,000,395 bytes; the limit is 2,000,000\n"
@@ -192,6 +207,26 @@ CASES = [
         "book/timeline.yaml:1: K005 'date' is '1854-13-08', which is not a real date\n"
         "    hint: write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 1962-10-22",
     ]),
+    Case("K005", [replace(TIMELINE, '"1854-09-08"', '"8 September 1854"')], [
+        "book/timeline.yaml:1: K005 'date' is '8 September 1854'; dates are written YYYY, "
+        "YYYY-MM or YYYY-MM-DD, e.g. 1962-10-22\n"
+        "    hint: write it as \"1854-09-08\"",
+    ]),
+    Case("K005", [replace(SNOW, 'date: "1855"', 'date: "Sept. 1855"')], [
+        "sources/snow-letter.md:5: K005 'date' is 'Sept. 1855'; dates are written YYYY, YYYY-MM "
+        "or YYYY-MM-DD, e.g. 1962-10-22, or n.d. when the work is undated\n"
+        "    hint: write it as \"1855-09\"",
+    ]),
+    Case("K005", [replace(BOOK, 'date: "2026-01-15"', 'date: "January 15, 2026"')], [
+        "book/book.yaml:7: K005 'date' is 'January 15, 2026'; dates are written YYYY, YYYY-MM or "
+        "YYYY-MM-DD, e.g. 1962-10-22\n"
+        "    hint: write it as \"2026-01-15\"",
+    ]),
+    Case("K005", [replace(TIMELINE, '"1854-09-08"', '"autumn 1854"')], [
+        "book/timeline.yaml:1: K005 'date' is 'autumn 1854', which is not a date in the form "
+        "YYYY, YYYY-MM or YYYY-MM-DD\n"
+        "    hint: write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 1962-10-22",
+    ]),
     Case("K006", [replace(SNOW_NOTES, "note: The date of the removal, 8 September 1854, is not "
                           "given here.", "note: '   '")], [
         "book/annotations/snow-letter.yaml:8: K006 'note' is empty in annotation",
@@ -211,7 +246,7 @@ CASES = [
     ]),
     # --- the book's structure ---------------------------------------------------------------
     Case("S001", [replace(BOOK, "pump-essay]", "pump-esay, pump-essay]")], [
-        "book/book.yaml:11: S001 part 'Evidence' lists source 'pump-esay', but "
+        "book/book.yaml:13: S001 part 'Evidence' lists source 'pump-esay', but "
         "sources/pump-esay.md does not exist\n    hint: did you mean 'pump-essay'?",
     ]),
     # --- the reader's own templates (styles/templates/ overrides the defaults) ---------------
@@ -231,6 +266,11 @@ CASES = [
         "    hint: templates are looked for in styles/templates/, then among readerkit's "
         "defaults",
     ]),
+    Case("S001", [replace(BOOK, "sources: [snow-letter, pump-essay]",
+                          "sources:\n      - snow-letter\n      - pump-esay")], [
+        "book/book.yaml:15: S001 part 'Evidence' lists source 'pump-esay', but "
+        "sources/pump-esay.md does not exist\n    hint: did you mean 'pump-essay'?",
+    ]),
     Case("S002", [write("sources/spare.md", SOURCE_HEAD + "Spare text.\n")], [
         "sources/spare.md:1: S002 (warning) source 'spare' is not in any part of book.yaml, "
         "so it is not printed",
@@ -247,7 +287,7 @@ CASES = [
         "    hint: use lowercase letters, digits and hyphens, e.g. kennedy-address.md",
     ]),
     Case("S006", [replace(BOOK, "pump-essay]", "pump-essay, snow-letter]")], [
-        "book/book.yaml:11: S006 source 'snow-letter' is listed twice (also in 'Evidence')",
+        "book/book.yaml:13: S006 source 'snow-letter' is listed twice (also in 'Evidence')",
     ]),
     # --- annotations ------------------------------------------------------------------------
     Case("A001", [replace(SNOW_NOTES, "nearly all the deaths", "nearly all the dead")], [
@@ -556,7 +596,8 @@ def test_hostile_yaml_through_the_cli_is_a_message(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
     assert "book/glossary.yaml:2:5: Y001 YAML aliases (*name) are not allowed in content files" \
         in done.stderr
-    assert "sources/snow-letter.md:2: F001 file is not UTF-8 (byte 0xff at offset 11)" \
+    assert "sources/snow-letter.md:2: F001 file is not UTF-8: it looks like Windows-1252 " \
+        "(Western European, as Word and Notepad save it); byte 0xff at offset 11 would be 'ÿ'" \
         in done.stderr
 
 

@@ -171,7 +171,9 @@ def load_book(root: Path, diags: Diagnostics) -> Book | None:
         intro_path, intro = _read_markdown(
             root, root / "book", part["intro"], path, item.line_of("intro"), diags
         )
-        parts.append(Part(part["title"], part["sources"], intro_path, intro, item.line))
+        listed = item.get("sources")
+        lines = listed.item_lines if isinstance(listed, LocatedList) else []
+        parts.append(Part(part["title"], part["sources"], intro_path, intro, item.line, lines))
     intro_path, introduction = _read_markdown(
         root, root / "book", values["introduction"], path, data.line_of("introduction"), diags
     )
