@@ -292,7 +292,19 @@ CASES = [
     # --- annotations ------------------------------------------------------------------------
     Case("A001", [replace(SNOW_NOTES, "nearly all the deaths", "nearly all the dead")], [
         "book/annotations/snow-letter.yaml:2: A001 quote of annotation 'snow-spot' not found "
-        "in snow-letter\n    hint: closest passage: \"nearly all the deaths\"",
+        "in snow-letter\n    hint: closest passage: \"nearly all the deaths\" (the source has "
+        "\"deaths\" where the quote has \"dead\")",
+    ], anchoring=True),
+    Case("A001", [replace(SNOW_NOTES, "quote: nearly all the deaths",
+                          "quote: “nearly all the deaths”")], [
+        "book/annotations/snow-letter.yaml:2: A001 quote of annotation 'snow-spot' not found "
+        "in snow-letter\n    hint: the quote marks “ ” around the quote are not in the source "
+        "(YAML keeps them as part of the text): write quote: \"nearly all the deaths\"",
+    ], anchoring=True),
+    Case("A001", [replace(SNOW_NOTES, "nearly all the deaths", "Nearly all the Deaths")], [
+        "book/annotations/snow-letter.yaml:2: A001 quote of annotation 'snow-spot' not found "
+        "in snow-letter\n    hint: only capitals differ: the source has \"nearly\" not "
+        "\"Nearly\", \"deaths\" not \"Deaths\" (copy it as it is: \"nearly all the deaths\")",
     ], anchoring=True),
     Case("A002", [append(SNOW_NOTES, "- id: snow-pump\n  quote: the pump\n  note: Which?\n")], [
         "book/annotations/snow-letter.yaml:10: A002 quote of annotation 'snow-pump' occurs 2 "
