@@ -10,6 +10,7 @@ number and an <aside>). Every id is one of readerkit.anchors, chosen by render/a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from readerkit.model import GlossaryEntry, Project, Source, TimelineEvent
 
@@ -99,6 +100,16 @@ class TimelineDoc:
         return display_date(self.event.date)
 
 
+@dataclass(frozen=True)
+class ImageDoc:
+    """An image file a figure shows. `href` is its path in the project (book/images/x.png),
+    which is also the figure's `src` and the file's path inside every output."""
+
+    href: str
+    path: Path
+    media_type: str
+
+
 @dataclass
 class BookDoc:
     """The whole book, in reading order, for every format."""
@@ -109,6 +120,8 @@ class BookDoc:
     glossary: list[GlossaryDoc]
     timeline: list[TimelineDoc]
     bibliography: list[tuple[str, str]]  # (anchor id, entry HTML), in the style's order
+    # The image files the book's figures show (render/images.py): each format copies them.
+    images: list[ImageDoc] = field(default_factory=list)
 
     @property
     def sources(self) -> list[SourceDoc]:

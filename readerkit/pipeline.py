@@ -29,7 +29,7 @@ from readerkit.htmltools import parse_fragment, text_of
 from readerkit.load import bibcheck
 from readerkit.load.project import load_project
 from readerkit.model import Project
-from readerkit.render import assemble, fragments
+from readerkit.render import assemble, fragments, images
 from readerkit.render.pandoc import PandocFailed
 
 if TYPE_CHECKING:  # the print edition imports WeasyPrint (slow): only when something is built
@@ -82,15 +82,15 @@ def _input_digest(root: Path) -> str:
 
 def _layout_digest(project: Project, others: list[Format]) -> str:
     """Files the print layout may read besides its HTML: the styles that no other format owns
-    (Format.own_styles), and book images."""
+    (Format.own_styles), and the images (book/, sources/images/)."""
     owned = tuple(prefix for fmt in others for prefix in fmt.own_styles)
     styles = {name: path for name, path in stylefiles.effective_files(project.styles_dir).items()
               if not name.startswith(owned)}
     files: list[Path] = []
-    book_dir = project.root / "book"
-    if book_dir.is_dir():
-        files += [p for p in sorted(book_dir.rglob("*"))
-                  if p.is_file() and p.suffix not in (".md", ".yaml", ".yml")]
+    for folder in (project.root / "book", project.root / "sources" / "images"):
+        if folder.is_dir():
+            files += [p for p in sorted(folder.rglob("*"))
+                      if p.is_file() and p.suffix not in (".md", ".yaml", ".yml")]
     return key("layout-files", stylefiles.digest(styles), tree_digest(files, project.root))
 
 
@@ -144,10 +144,12 @@ def assemble_book(project: Project, diags: Diagnostics) -> BookDoc:
                         f"BibTeX syntax error: {reason}",
                         "check the braces and the commas between fields", column=column)
         raise BuildAborted(diags) from None
+    used_images = images.place_images(project, rendered, diags)
     bibcheck.check_title_case(project.bibliography_path, project.bibliography,
                               {key: text_of(parse_fragment(entry))
                                for key, entry in rendered.bibliography.items()}, diags)
     book = assemble.assemble(project, rendered, diags)
+    book.images = used_images
     for item in book.glossary:
         if not item.uses:
             entry = item.entry

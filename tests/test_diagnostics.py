@@ -86,6 +86,9 @@ BOOK = "book/book.yaml"
 GLOSSARY = "book/glossary.yaml"
 TIMELINE = "book/timeline.yaml"
 BIB = "bibliography.bib"
+TINY_PNG = bytes.fromhex(  # a 1 x 1 white PNG
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415478"
+    "9c63f8ffff3f0005fe02fe0def46b80000000049454e44ae426082")
 FRESH_UUID = "0b6f6a52-3c1d-4e8f-9a7b-2d5c4e6f8a10"
 TITLE_TEMPLATE = "styles/templates/epub/title.xhtml.j2"
 SOURCE_HEAD = (
@@ -165,6 +168,12 @@ CASES = [
     Case("Y003", [write(SNOW, "title: No fences\n\nText.\n")], [
         "sources/snow-letter.md:1: Y003 source has no front matter\n"
         "    hint: start the file with a '---' line, the YAML fields, and another '---' line",
+    ]),
+    Case("Y001", [replace(SNOW_NOTES, "note: Snow counted", "note: ![A map](images/map.png) Snow "
+                          "counted")], [
+        "book/annotations/snow-letter.yaml:4:9: Y001 a value starting with '!' must be in "
+        "quotes (YAML reads '!' as a tag)\n"
+        "    hint: put the whole value in quotes, or write it on the lines after 'note: |'",
     ]),
     # --- keys, values and types -------------------------------------------------------------
     Case("K001", [replace(SNOW_NOTES, "  quote: nearly", "  qoute: nearly")], [
@@ -249,6 +258,36 @@ CASES = [
         "book/book.yaml:13: S001 part 'Evidence' lists source 'pump-esay', but "
         "sources/pump-esay.md does not exist\n    hint: did you mean 'pump-essay'?",
     ]),
+    # --- images (render/images.py) -----------------------------------------------------------
+    Case("M002", [append(SNOW, "\n![A map of the streets](images/Map.png)\n"),
+                  write("sources/images/map.png", TINY_PNG)], [
+        "sources/snow-letter.md:16: M002 image file sources/images/Map.png not found\n"
+        "    hint: check the file's name (capitals count) and that it is in that folder",
+    ], anchoring=True),
+    Case("M003", [append(SNOW, "\n![](images/map.png)\n"),
+                  write("sources/images/map.png", TINY_PNG)], [
+        "sources/snow-letter.md:16: M003 image 'images/map.png' has no alt text\n"
+        "    hint: say what it shows in the brackets, for readers who cannot see it: "
+        "![A clipping of the report](images/map.png)",
+    ], anchoring=True),
+    Case("M004", [append(SNOW, "\n![A map](https://example.org/map.png)\n")], [
+        "sources/snow-letter.md:16: M004 image 'https://example.org/map.png' is not a file of "
+        "the project\n"
+        "    hint: download it into sources/images/ and write ![...](images/NAME)",
+    ], anchoring=True),
+    Case("M004", [replace(SNOW_NOTES, "note: Snow counted the deaths house by house [@snow1855, "
+                          "39].", "note: |\n    Snow counted the deaths [@snow1855, 39].\n\n"
+                          "    ![A map](../../sources/images/map.png)"),
+                  write("sources/images/map.png", TINY_PNG)], [
+        "book/annotations/snow-letter.yaml:7: M004 image '../../sources/images/map.png' is "
+        "outside book/images/\n"
+        "    hint: put the file in book/images/ and write ![...](images/NAME)",
+    ], anchoring=True),
+    Case("M005", [append(SNOW, "\nAs the map shows ![A map](images/map.png) here.\n"),
+                  write("sources/images/map.png", TINY_PNG)], [
+        "sources/snow-letter.md:16: M005 image 'images/map.png' is inside a paragraph of text\n"
+        "    hint: put the image on a line of its own, with a blank line before and after it",
+    ], anchoring=True),
     # --- the reader's own templates (styles/templates/ overrides the defaults) ---------------
     Case("T001", [write(TITLE_TEMPLATE, '{% extends "epub/page.xhtml.j2" %}\n{% block content %}\n'
                         '{% if meta.subtitle %}<p>{{ meta.subtitle }}</p>\n{% endblock %}\n')], [

@@ -57,6 +57,11 @@ def explain(problem: str, lines: list[str], line: int, column: int) -> Explained
         fixed = " " * (column_above or 0) + text.strip()
         return Explained("a tab character is used for indenting; YAML indents with spaces only",
                          f"replace the tab with spaces: {fixed.rstrip()!r}")
+    if problem.startswith("could not determine a constructor for the tag '!"):
+        key = (_key_column(text) or (0, "the key", ""))[1]
+        return Explained("a value starting with '!' must be in quotes (YAML reads '!' as a tag)",
+                         f"put the whole value in quotes, or write it on the lines after "
+                         f"'{key}: |'")
     own = _key_column(text)
     column_above = _keys_above(lines, line)
     out_of_line = (own is not None and column_above is not None and own[0] != column_above)
