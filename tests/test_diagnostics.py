@@ -258,6 +258,20 @@ CASES = [
         "book/book.yaml:13: S001 part 'Evidence' lists source 'pump-esay', but "
         "sources/pump-esay.md does not exist\n    hint: did you mean 'pump-essay'?",
     ]),
+    # --- captures (check/quotations.py; Q001 and Q002 are tested with the quotation checks) ---
+    Case("Q003", [replace(SNOW, "rights: Public domain.", "rights: Public domain.\n"
+                          "captured_from: /home/me/Downloads/snow.txt")], [
+        "sources/snow-letter.md:8: Q003 captured_from is an absolute path "
+        "('/home/me/Downloads/snow.txt'): the project would break when it is moved or shared\n"
+        "    hint: move the capture into sources/raw/ and write captured_from: raw/snow.txt",
+    ]),
+    Case("Q003", [replace(SNOW, "rights: Public domain.", "rights: Public domain.\n"
+                          "captured_from: ../bibliography.bib")], [
+        "sources/snow-letter.md:8: Q003 captured_from '../bibliography.bib' leads outside "
+        "sources/\n"
+        "    hint: move the capture into sources/raw/ and write captured_from: "
+        "raw/bibliography.bib",
+    ]),
     # --- images (render/images.py) -----------------------------------------------------------
     Case("M002", [append(SNOW, "\n![A map of the streets](images/Map.png)\n"),
                   write("sources/images/map.png", TINY_PNG)], [

@@ -7,6 +7,8 @@ white space); see check/provenance.py.
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath, PureWindowsPath
+
 from readerkit.check.provenance import verify_excerpt
 from readerkit.diagnostics import Diagnostics
 from readerkit.load.files import inside, read_text
@@ -25,8 +27,22 @@ def check_excerpts(project: Project, diags: Diagnostics) -> None:
         if not source.captured_from:
             continue
         line = source.line_of.get("captured_from", 1)
+        named = PurePosixPath(source.captured_from.replace("\\", "/"))
+        if named.is_absolute() or PureWindowsPath(source.captured_from).drive:
+            diags.error(source.path, line, "Q003",
+                        f"captured_from is an absolute path ('{source.captured_from}'): the "
+                        "project would break when it is moved or shared",
+                        f"move the capture into sources/raw/ and write captured_from: "
+                        f"raw/{named.name}")
+            continue
         capture_path = sources_dir / source.captured_from
-        if not inside(project.root, capture_path) or not capture_path.is_file():
+        if ".." in named.parts or not inside(sources_dir, capture_path):
+            diags.error(source.path, line, "Q003",
+                        f"captured_from '{source.captured_from}' leads outside sources/",
+                        f"move the capture into sources/raw/ and write captured_from: "
+                        f"raw/{named.name}")
+            continue
+        if not capture_path.is_file():
             diags.error(
                 source.path,
                 line,
