@@ -200,7 +200,7 @@ def _init(folder: Path, title: str, lang: str) -> int:
 
 def _clean_source(raw: Path, output: Path | None) -> int:
     from readerkit.tools.clean_report import format_report
-    from readerkit.tools.clean_source import clean_capture
+    from readerkit.tools.clean_source import captured_from, clean_capture
 
     try:
         data = raw.read_bytes()
@@ -208,8 +208,12 @@ def _clean_source(raw: Path, output: Path | None) -> int:
         print(f"build.py: error: cannot read {raw}: {error.strerror}", file=sys.stderr)
         return EXIT_USAGE
     text = data.decode("utf-8", errors="replace")
-    result = clean_capture(text, capture_path=raw.as_posix())
+    relative, in_sources = captured_from(raw)
+    result = clean_capture(text, capture_path=relative)
     print(format_report(result.changes, capture_path=raw.as_posix()), file=sys.stderr)
+    if not in_sources:
+        print(f"note: {raw} is not in a reader's sources/ folder; move it to sources/{relative} "
+              f"(the draft's captured_from says {relative})", file=sys.stderr)
     if output is None:
         sys.stdout.write(result.markdown)
     else:

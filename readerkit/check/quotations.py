@@ -7,7 +7,10 @@ white space); see check/provenance.py.
 
 from __future__ import annotations
 
+import re
 from pathlib import PurePosixPath, PureWindowsPath
+
+from lxml import html as lxml_html
 
 from readerkit.check.provenance import verify_excerpt
 from readerkit.diagnostics import Diagnostics
@@ -15,6 +18,8 @@ from readerkit.load.files import inside, read_text
 from readerkit.model import Project
 
 MAX_SHOWN = 160
+HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+                        re.IGNORECASE | re.DOTALL)
 
 
 def _shorten(text: str) -> str:
@@ -54,6 +59,11 @@ def check_excerpts(project: Project, diags: Diagnostics) -> None:
         capture = read_text(project.root, capture_path, diags)
         if capture is None:
             continue
+        if HTML_START.match(capture[:4096]):  # a saved web page: compared with its words
+            tree = lxml_html.document_fromstring(capture)
+            for hidden in tree.xpath("//script | //style | //noscript | //template"):
+                hidden.drop_tree()
+            capture = "\n".join(tree.itertext())
         for mismatch in verify_excerpt(source.body, capture):
             hint = (
                 f'the capture reads: "{_shorten(mismatch.closest)}"'
