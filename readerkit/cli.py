@@ -70,6 +70,9 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
     watch.add_argument("--out", type=Path, help="output folder (default: ROOT/dist)")
     watch.add_argument("--page-size", choices=("letter", "a4", "trade"),
                        help="override book.yaml's page_size")
+    watch.add_argument("--no-cache", action="store_true",
+                       help="do not use ROOT/.cache/readerkit (laid-out pages are still kept "
+                       "in memory from one save to the next)")
     check = commands.add_parser("check", help="load and validate everything, write nothing")
     add_root(check)
     clean = commands.add_parser(
@@ -132,7 +135,7 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
         from readerkit.watch import watch
 
         return watch(root, out_dir=options.out, strict=options.strict,
-                     page_size=options.page_size)
+                     page_size=options.page_size, use_cache=not options.no_cache)
     from readerkit.pipeline import (
         ALL_TARGETS,
         Target,

@@ -71,6 +71,7 @@ class BuildResult:
     cache_hits: list[str] = field(default_factory=list)
     laid_out: list[str] = field(default_factory=list)  # layout units laid out afresh
     units: int = 0  # layout units in the book
+    unit_labels: dict[str, str] = field(default_factory=dict)  # unit -> the editor's words
 
 
 def _input_digest(root: Path) -> str:
@@ -80,18 +81,15 @@ def _input_digest(root: Path) -> str:
     return tree_digest([top for top in tops if top.exists()], root)
 
 
-def _layout_digest(project: Project, others: list[Format]) -> str:
+def _layout_digest(book: BookDoc, others: list[Format]) -> str:
     """Files the print layout may read besides its HTML: the styles that no other format owns
-    (Format.own_styles), and the images (book/, sources/images/)."""
+    (Format.own_styles), and the images the book's figures show."""
+    project = book.project
     owned = tuple(prefix for fmt in others for prefix in fmt.own_styles)
     styles = {name: path for name, path in stylefiles.effective_files(project.styles_dir).items()
               if not name.startswith(owned)}
-    files: list[Path] = []
-    for folder in (project.root / "book", project.root / "sources" / "images"):
-        if folder.is_dir():
-            files += [p for p in sorted(folder.rglob("*"))
-                      if p.is_file() and p.suffix not in (".md", ".yaml", ".yml")]
-    return key("layout-files", stylefiles.digest(styles), tree_digest(files, project.root))
+    images = [image.path for image in book.images]
+    return key("layout-files", stylefiles.digest(styles), tree_digest(images, project.root))
 
 
 def _state_key(out: Path, targets: Sequence[Target], options: dict[str, Any]) -> str:
@@ -262,7 +260,7 @@ def _write_formats(book: BookDoc, targets: Sequence[Target], out: Path, result: 
     html_text = print_html.print_html(book)
     paginator = paginate.Paginator(
         project, html_text, page_size=page_size, print_shop=print_shop, store=store,
-        style_digest=_layout_digest(project, [f for f in others if not f.needs_print_pages]),
+        style_digest=_layout_digest(book, [f for f in others if not f.needs_print_pages]),
         memo=watch.memo if watch is not None else None, progress=progress, variant=variant)
     # What needs the print pages is cached whole, keyed on every unit's HTML and the options.
     cache_keys = {fmt.name: key(fmt.name, paginator.style_key, html_text,
@@ -297,6 +295,7 @@ def _write_formats(book: BookDoc, targets: Sequence[Target], out: Path, result: 
         lap(fmt.name)
     layout.document = None
     result.laid_out, result.units = paginator.laid_out, len(paginator.units)
+    result.unit_labels = {unit.name: unit.label for unit in paginator.units}
     return finished
 
 
