@@ -320,7 +320,9 @@ def test_book_yaml_page_size_is_used(tmp_path: Path, mini_root: Path) -> None:
 
     root = copy_reader(mini_root, tmp_path / "reader")
     book = root / "book" / "book.yaml"
-    book.write_text(book.read_text(encoding="utf-8") + "page_size: trade\n", encoding="utf-8")
+    text = book.read_text(encoding="utf-8")
+    book.write_text(re.sub(r"^page_size: .*$", "page_size: trade", text, flags=re.M),
+                    encoding="utf-8")
     done = run_build("pdf", "--root", str(root))
     assert done.returncode == 0, done.stderr
     page = pypdf.PdfReader(root / "dist" / "pump-reader.pdf").pages[0]
