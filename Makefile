@@ -4,13 +4,17 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: all pdf epub check test lint bench clean fonts qpdf
+.PHONY: all pdf epub check watch test lint bench clean fonts qpdf
 
 all: $(STAMP) fonts
 	$(PY) build.py all
 
 pdf epub check: $(STAMP) fonts
 	$(PY) build.py $@
+
+# Rebuild on every save until Ctrl-C.
+watch: $(STAMP) fonts
+	$(PY) build.py watch
 
 # The print edition's book face, EB Garamond (true italics and small capitals), from the Debian
 # package: installed only if fontconfig does not know it yet, and only where apt-get can run

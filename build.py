@@ -4,6 +4,7 @@
     python build.py [all|pdf|epub] [--root DIR] [--out DIR]   build (default: all)
     python build.py check [--root DIR]                        validate, write nothing
     python build.py clean-source RAW [-o OUT.md]              draft an excerpt from a web capture
+    python build.py init DIR [--title T] [--lang en-GB]       start a new reader
 
 Exit status: 0 success, 1 content error (each reported as path:line: CODE message), 2 usage error.
 """

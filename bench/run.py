@@ -72,12 +72,13 @@ def floor(root: Path, work: Path) -> tuple[float, float]:
     from readerkit.formats.print.html import print_html
     from readerkit.pipeline import assemble_book, load_checked
     from readerkit.render.pandoc import pandoc_path
+    from readerkit.stylefiles import resolve
 
     project, diags = load_checked(root)
     html_file = root / "floor.html"  # inside the root, so relative URLs resolve the same
     html_file.write_text(print_html(assemble_book(project, diags)), encoding="utf-8")
     weasy, _, _ = run([sys.executable, "-c", FLOOR_SCRIPT, str(html_file),
-                       str(project.styles_dir / "print.css"), str(work / "floor.pdf")])
+                       str(resolve(project.styles_dir, "print.css")), str(work / "floor.pdf")])
     sources = sorted((root / "sources").glob("*.md"))
     pandoc, _, _ = run([pandoc_path(), "--from", "markdown", "--to", "epub3",
                         "--metadata", "title=floor", "-o", str(work / "floor.epub"),

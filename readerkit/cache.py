@@ -46,7 +46,7 @@ def engine_fingerprint() -> str:
     for name in LIBRARIES:
         digest.update(f"{name}={_version(name)}\n".encode())
     for path in sorted(ENGINE_DIR.rglob("*")):
-        if path.suffix in (".py", ".lua") and "__pycache__" not in path.parts:
+        if path.suffix in (".py", ".lua", ".css", ".j2") and "__pycache__" not in path.parts:
             digest.update(path.relative_to(ENGINE_DIR).as_posix().encode() + b"\0")
             digest.update(hashlib.sha256(path.read_bytes()).digest())
     return digest.hexdigest()

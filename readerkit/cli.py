@@ -14,11 +14,36 @@ from readerkit.diagnostics import BuildAborted, Diagnostics
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
+EXAMPLES = """examples (inside the virtual environment: `. .venv/bin/activate` first, or
+use .venv/bin/python instead of python):
+  python build.py init ../influenza --title "The 1918 Influenza" --lang en-GB
+  python build.py check --root ../influenza
+  python build.py --root ../influenza            (the PDF and the EPUB, in ../influenza/dist)
+  python build.py pdf --root ../influenza --page-size a4
+  python build.py watch --root ../influenza      (rebuild on every save; Ctrl-C stops)
+  python build.py clean-source ../influenza/sources/raw/page.html -o draft.md
+
+Exit status: 0 success, 1 content error, 2 usage error."""
+
+
+COMMAND_EXAMPLES = {
+    "all": "all --root ../influenza",
+    "pdf": "pdf --root ../influenza --page-size a4   (writes dist/<slug>-a4.pdf)",
+    "epub": "epub --root ../influenza",
+    "watch": "watch --root ../influenza",
+    "check": "check --root ../influenza",
+    "clean-source": "clean-source ../influenza/sources/raw/page.html -o draft.md",
+    "init": 'init ../influenza --title "The 1918 Influenza" --lang en-GB',
+    "import-annotations": "import-annotations hypothesis-export.json --dry-run",
+    "export-annotations": "export-annotations -o annotations.jsonld --edition student",
+}
+
+
 def _parser(default_root: Path) -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="build.py",
         description="Build an annotated course reader (PDF and EPUB 3) from its plain files.",
-        epilog="Exit status: 0 success, 1 content error, 2 usage error.",
+        formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
 
@@ -47,6 +72,9 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
     watch.add_argument("--out", type=Path, help="output folder (default: ROOT/dist)")
     watch.add_argument("--page-size", choices=("letter", "a4", "trade"),
                        help="override book.yaml's page_size")
+    watch.add_argument("--no-cache", action="store_true",
+                       help="do not use ROOT/.cache/readerkit (laid-out pages are still kept "
+                       "in memory from one save to the next)")
     check = commands.add_parser("check", help="load and validate everything, write nothing")
     add_root(check)
     clean = commands.add_parser(
@@ -59,6 +87,25 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
     from readerkit.tools.annotations_cli import add_commands  # the annotation commands
 
     add_commands(commands, add_root)
+    init = commands.add_parser(
+        "init", help="start a new reader in an empty folder",
+        description="Create a small reader that builds at once: book.yaml (with a fresh "
+        "identifier), one source with an annotation, a glossary entry, a timeline event and a "
+        "bibliography entry, each field explained in a comment. The folder must be new or "
+        "empty.")
+    init.add_argument("folder", type=Path, help="the new reader's folder, e.g. ../influenza")
+    init.add_argument("--title", default="A New Reader", help='the book\'s title '
+                      '(default: "A New Reader"; change it in book/book.yaml at any time)')
+    init.add_argument("--lang", default="en-US", help="the book's language, a BCP 47 tag "
+                      "such as en-GB (default: en-US); it also sets the paper: US Letter for "
+                      "the US and Canada, A4 elsewhere")
+    for name, sub in commands.choices.items():
+        sub.epilog = f"example: python build.py {COMMAND_EXAMPLES[name]}"
+        sub.formatter_class = argparse.RawDescriptionHelpFormatter
+    # Every command's options on the main --help page, then examples.
+    parser.epilog = "commands and their options:\n" + "".join(
+        "  " + sub.format_usage().removeprefix("usage: ") for sub in
+        commands.choices.values()) + "\n" + EXAMPLES
     return parser
 
 
@@ -67,8 +114,12 @@ def _report(diags: Diagnostics) -> None:
         print(diagnostic.format(), file=sys.stderr)
 
 
+def _counted(number: int, word: str) -> str:
+    return f"{number} {word}" if number == 1 else f"{number} {word}s"
+
+
 def _summary(diags: Diagnostics) -> str:
-    return f"{len(diags.errors)} error(s), {len(diags.warnings)} warning(s)"
+    return f"{_counted(len(diags.errors), 'error')}, {_counted(len(diags.warnings), 'warning')}"
 
 
 def main(argv: Sequence[str], *, default_root: Path) -> int:
@@ -78,6 +129,8 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
     options = _parser(default_root).parse_args(arguments)
     if options.command == "clean-source":
         return _clean_source(options.raw, options.output)
+    if options.command == "init":
+        return _init(options.folder, options.title, options.lang)
     root: Path = options.root
     if not (root / "book" / "book.yaml").is_file():
         print(f"build.py: error: {root} is not a reader project (no book/book.yaml)",
@@ -91,7 +144,7 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
         from readerkit.watch import watch
 
         return watch(root, out_dir=options.out, strict=options.strict,
-                     page_size=options.page_size)
+                     page_size=options.page_size, use_cache=not options.no_cache)
     from readerkit.pipeline import (
         ALL_TARGETS,
         Target,
@@ -116,8 +169,11 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
             )
     except BuildAborted as aborted:
         _report(aborted.diagnostics)
-        print(f"build failed: {_summary(aborted.diagnostics)}; nothing was written",
-              file=sys.stderr)
+        if options.command == "check":
+            print(f"check failed: {_summary(aborted.diagnostics)}", file=sys.stderr)
+        else:
+            print(f"build failed: {_summary(aborted.diagnostics)}; nothing was written",
+                  file=sys.stderr)
         return EXIT_CONTENT
     except Exception as error:  # last resort: content problems are diagnostics, not tracebacks
         if os.environ.get("READERKIT_DEBUG"):
@@ -140,9 +196,23 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
     return EXIT_OK
 
 
+def _init(folder: Path, title: str, lang: str) -> int:
+    from readerkit.tools.init import InitRefused, init_reader
+
+    try:
+        init_reader(folder, title=title, lang=lang)
+    except InitRefused as refused:
+        print(f"build.py: error: {refused}", file=sys.stderr)
+        return EXIT_USAGE
+    print(f"created a new reader in {folder}\n"
+          f"next: python build.py --root {folder}   (builds {folder}/dist/*.pdf and *.epub)\n"
+          f"      then edit {folder}/book/book.yaml and the files it names", file=sys.stderr)
+    return EXIT_OK
+
+
 def _clean_source(raw: Path, output: Path | None) -> int:
     from readerkit.tools.clean_report import format_report
-    from readerkit.tools.clean_source import clean_capture
+    from readerkit.tools.clean_source import captured_from, clean_capture
 
     try:
         data = raw.read_bytes()
@@ -150,8 +220,12 @@ def _clean_source(raw: Path, output: Path | None) -> int:
         print(f"build.py: error: cannot read {raw}: {error.strerror}", file=sys.stderr)
         return EXIT_USAGE
     text = data.decode("utf-8", errors="replace")
-    result = clean_capture(text, capture_path=raw.as_posix())
+    relative, in_sources = captured_from(raw)
+    result = clean_capture(text, capture_path=relative)
     print(format_report(result.changes, capture_path=raw.as_posix()), file=sys.stderr)
+    if not in_sources:
+        print(f"note: {raw} is not in a reader's sources/ folder; move it to sources/{relative} "
+              f"(the draft's captured_from says {relative})", file=sys.stderr)
     if output is None:
         sys.stdout.write(result.markdown)
     else:

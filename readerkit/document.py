@@ -10,6 +10,7 @@ number and an <aside>). Every id is one of readerkit.anchors, chosen by render/a
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from readerkit import anchors
 from readerkit.model import GlossaryEntry, Project, Source, TimelineEvent
@@ -124,6 +125,16 @@ class TimelineDoc:
         return display_date(self.event.date)
 
 
+@dataclass(frozen=True)
+class ImageDoc:
+    """An image file a figure shows. `href` is its path in the project (book/images/x.png),
+    which is also the figure's `src` and the file's path inside every output."""
+
+    href: str
+    path: Path
+    media_type: str
+
+
 @dataclass
 class ReadingDoc:
     """A work of the further-reading list: its reference (citeproc's) and why to read it."""
@@ -191,6 +202,8 @@ class BookDoc:
     further_reading: list[ReadingDoc] = field(default_factory=list)
     abbreviations: list[AbbreviationDoc] = field(default_factory=list)
     index: list[IndexDoc] = field(default_factory=list)  # alphabetical
+    # The image files the book's figures show (render/images.py): each format copies them.
+    images: list[ImageDoc] = field(default_factory=list)
 
     @property
     def sources(self) -> list[SourceDoc]:

@@ -18,6 +18,19 @@ SOURCE_KIND_LABELS = {
     "attributed": "Attributed words, not a document",
 }
 PAGE_SIZES = ("letter", "a4", "trade")  # the print edition's papers (formats/print/pagecss.py)
+LETTER_REGIONS = ("US", "CA")  # where US Letter is the office paper; A4 everywhere else
+
+
+def default_page_size(lang: str) -> str:
+    """The paper a book's language region prints on: 'en-US' -> letter, 'en-GB' -> a4.
+
+    A tag without a region ('en') keeps US Letter, the engine's long-standing default."""
+    subtags = lang.replace("_", "-").split("-")[1:]
+    region = next((tag.upper() for tag in subtags
+                   if len(tag) == 2 or (len(tag) == 3 and tag.isdigit())), None)
+    if region is None:
+        return "letter"
+    return "letter" if region in LETTER_REGIONS else "a4"
 
 
 def slugify(text: str) -> str:
@@ -48,6 +61,10 @@ class Part:
     intro: str
     line: int
     questions: list[Question] = field(default_factory=list)
+    source_lines: list[int] = field(default_factory=list)  # the line of each id in `sources`
+
+    def line_of_source(self, index: int) -> int:
+        return self.source_lines[index] if index < len(self.source_lines) else self.line
 
 
 @dataclass

@@ -17,16 +17,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import jinja2
+
+from readerkit import stylefiles
 from readerkit.atomic import write_atomically
 from readerkit.cache import Cache, activated, file_digest, key, tree_digest
-from readerkit.check import quotations, rules
+from readerkit.check import quotations, rules, templates
 from readerkit.diagnostics import BuildAborted, Diagnostics
 from readerkit.document import BookDoc
 from readerkit.htmltools import parse_fragment, text_of
 from readerkit.load import bibcheck
 from readerkit.load.project import load_project
 from readerkit.model import Project
-from readerkit.render import assemble, fragments
+from readerkit.render import assemble, fragments, images
 from readerkit.render.pandoc import PandocFailed, Rendered
 
 if TYPE_CHECKING:  # the print edition imports WeasyPrint (slow): only when something is built
@@ -68,6 +71,7 @@ class BuildResult:
     cache_hits: list[str] = field(default_factory=list)
     laid_out: list[str] = field(default_factory=list)  # layout units laid out afresh
     units: int = 0  # layout units in the book
+    unit_labels: dict[str, str] = field(default_factory=dict)  # unit -> the editor's words
 
 
 def _input_digest(root: Path) -> str:
@@ -77,18 +81,15 @@ def _input_digest(root: Path) -> str:
     return tree_digest([top for top in tops if top.exists()], root)
 
 
-def _layout_digest(project: Project, others: list[Format]) -> str:
+def _layout_digest(book: BookDoc, others: list[Format]) -> str:
     """Files the print layout may read besides its HTML: the styles that no other format owns
-    (Format.own_styles), and book images."""
-    styles = project.styles_dir
+    (Format.own_styles), and the images the book's figures show."""
+    project = book.project
     owned = tuple(prefix for fmt in others for prefix in fmt.own_styles)
-    files = [p for p in sorted(styles.rglob("*")) if p.is_file() and not
-             p.relative_to(styles).as_posix().startswith(owned)] if styles.is_dir() else []
-    book_dir = project.root / "book"
-    if book_dir.is_dir():
-        files += [p for p in sorted(book_dir.rglob("*"))
-                  if p.is_file() and p.suffix not in (".md", ".yaml", ".yml")]
-    return tree_digest(files, project.root)
+    styles = {name: path for name, path in stylefiles.effective_files(project.styles_dir).items()
+              if not name.startswith(owned)}
+    images = [image.path for image in book.images]
+    return key("layout-files", stylefiles.digest(styles), tree_digest(images, project.root))
 
 
 def _state_key(out: Path, targets: Sequence[Target], options: dict[str, Any]) -> str:
@@ -116,8 +117,14 @@ def _stop_on_errors(diags: Diagnostics, strict: bool) -> None:
 def load_checked(root: Path, *, strict: bool = False) -> tuple[Project, Diagnostics]:
     diags = Diagnostics(root.resolve())
     project = load_project(root, diags)
+    failed_to_load, loaded = bool(diags.errors), len(diags.items)
     rules.run(project, diags)
     quotations.check_excerpts(project, diags)
+    templates.check_templates(project, diags)
+    if failed_to_load:
+        # A file that did not load leaves the rules half the picture ("never cited" when the
+        # citing file is the broken one): its errors are the news, not their consequences.
+        diags.items[loaded:] = [d for d in diags.items[loaded:] if d.severity == "error"]
     _stop_on_errors(diags, strict)
     return project, diags
 
@@ -141,10 +148,12 @@ def render_checked(project: Project, diags: Diagnostics) -> Rendered:
 
 def assemble_book(project: Project, diags: Diagnostics) -> BookDoc:
     rendered = render_checked(project, diags)
+    used_images = images.place_images(project, rendered, diags)
     bibcheck.check_title_case(project.bibliography_path, project.bibliography,
                               {key: text_of(parse_fragment(entry))
                                for key, entry in rendered.bibliography.items()}, diags)
     book = assemble.assemble(project, rendered, diags)
+    book.images = used_images
     for item in book.glossary:
         if not item.uses:
             entry = item.entry
@@ -211,9 +220,19 @@ def build(
     result = BuildResult(diags, timings=timings)
     if not targets:
         return result
-    finished = _write_formats(book, targets, out, result, store, lap, progress, watch,
-                              page_size=page_size or project.book.page_size,
-                              print_shop=print_shop)
+    try:
+        finished = _write_formats(book, targets, out, result, store, lap, progress, watch,
+                                  page_size=page_size or project.book.page_size,
+                                  print_shop=print_shop,
+                                  variant=print_variant(page_size, print_shop))
+    except jinja2.TemplateError as error:  # the reader's own template: the editor's to fix
+        where = templates.template_failure(error, project.styles_dir)
+        if where is None:
+            raise
+        diags.error(where[0], where[1], "T003", f"template failed: {error}",
+                    "compare with the default of the same name in "
+                    "readerkit/default_styles/templates/")
+        raise BuildAborted(diags) from None
     # Only now, with every output complete in memory, is anything written (but see watch).
     for path, data in finished.items():
         if path not in result.outputs:
@@ -230,10 +249,16 @@ def build(
     return result
 
 
+def print_variant(page_size: str | None, print_shop: bool) -> str:
+    """What the PDF's name adds for the command line's options: `<slug>-a4-print-shop.pdf`."""
+    return "".join(f"-{word}" for word in [page_size, "print-shop" if print_shop else None]
+                   if word)
+
+
 def _write_formats(book: BookDoc, targets: Sequence[Target], out: Path, result: BuildResult,
                    store: Cache, lap: Callable[[str], None], progress: Progress,
-                   watch: WatchSession | None, *, page_size: str, print_shop: bool
-                   ) -> dict[Path, bytes]:
+                   watch: WatchSession | None, *, page_size: str, print_shop: bool,
+                   variant: str) -> dict[Path, bytes]:
     """Every target's file, in memory: the formats that need no print pages first, then the
     print layout's own (the PDF), each cached whole keyed on the print HTML and layout."""
     from readerkit.formats import registry  # the formats import WeasyPrint: only now
@@ -247,11 +272,11 @@ def _write_formats(book: BookDoc, targets: Sequence[Target], out: Path, result: 
     html_text = print_html.print_html(book)
     paginator = paginate.Paginator(
         project, html_text, page_size=page_size, print_shop=print_shop, store=store,
-        style_digest=_layout_digest(project, [f for f in others if not f.needs_print_pages]),
-        memo=watch.memo if watch is not None else None, progress=progress)
+        style_digest=_layout_digest(book, [f for f in others if not f.needs_print_pages]),
+        memo=watch.memo if watch is not None else None, progress=progress, variant=variant)
     # What needs the print pages is cached whole, keyed on every unit's HTML and the options.
     cache_keys = {fmt.name: key(fmt.name, paginator.style_key, html_text,
-                                project.book.identifier)
+                                project.book.identifier, variant)
                   for fmt in formats if fmt.needs_print_pages}
     cached = {name: _cached_files(store, name, cache_key)
               for name, cache_key in cache_keys.items()}
@@ -282,6 +307,7 @@ def _write_formats(book: BookDoc, targets: Sequence[Target], out: Path, result: 
         lap(fmt.name)
     layout.document = None
     result.laid_out, result.units = paginator.laid_out, len(paginator.units)
+    result.unit_labels = {unit.name: unit.label for unit in paginator.units}
     return finished
 
 

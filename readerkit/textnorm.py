@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import re
 
+import ftfy
+
 # One character for another: matching positions stay those of the original text.
 ONE_TO_ONE: dict[str, str] = {
     **dict.fromkeys("\u2018\u2019\u201a\u201b\u2032", "'"),  # ‘ ’ ‚ ‛ ′
@@ -41,63 +43,20 @@ _INVISIBLE_TABLE = str.maketrans(dict.fromkeys(INVISIBLES, None))
 _TYPOGRAPHY_TABLE = str.maketrans({**ONE_TO_ONE, "\u2026": "..."})
 
 # --- mojibake --------------------------------------------------------------------------------
-# UTF-8 bytes that were decoded as cp1252 (or latin-1, for the five bytes cp1252 leaves
-# undefined). Building the byte <-> char table once lets us re-encode exact runs.
+# UTF-8 read as cp1252 or latin-1 ("â€™" for "’") is repaired by ftfy. ftfy cannot know a byte
+# that the capture dropped: cp1252 has no character for 0x9D (the end of "”") or 0x81 (the end
+# of "ﬁ"), so "â€" and "ï¬" left without their last byte are completed first.
 
-
-def _build_cp1252_table() -> dict[str, int]:
-    table: dict[str, int] = {}
-    for b in range(256):
-        try:
-            ch = bytes([b]).decode("cp1252")
-        except UnicodeDecodeError:
-            ch = chr(b)  # latin-1 reading of an undefined cp1252 byte
-        table[ch] = b
-    for b in range(0x80, 0xA0):  # also accept the latin-1 (C1 control) reading
-        table.setdefault(chr(b), b)
-    return table
-
-
-CP1252_BYTE: dict[str, int] = _build_cp1252_table()
-
-
-def _char_class(byte_lo: int, byte_hi: int) -> str:
-    chars = sorted({ch for ch, b in CP1252_BYTE.items() if byte_lo <= b <= byte_hi})
-    return "[" + "".join(re.escape(c) for c in chars) + "]"
-
-
-_CONT = _char_class(0x80, 0xBF)
-MOJIBAKE_RE = re.compile(
-    f"{_char_class(0xC2, 0xDF)}{_CONT}"
-    f"|{_char_class(0xE0, 0xEF)}{_CONT}{{2}}"
-    f"|{_char_class(0xF0, 0xF4)}{_CONT}{{3}}"
-)
-# Sequences whose last byte is undefined in cp1252 and was dropped on capture: 0x9D ends the
-# closing double quote, 0x81 the "fi" ligature.
+# Characters a cp1252 reading gives the bytes 0x80-0xBF: the rest of a UTF-8 sequence.
+_CONTINUATION = re.escape(bytes(range(0x80, 0xC0)).decode("cp1252", errors="ignore"))
 LOST_BYTE_FIXES: dict[str, str] = {"\u00e2\u20ac": "\u201d", "\u00ef\u00ac": "\ufb01"}
-LOST_BYTE_RE = re.compile(f"(?:\u00e2\u20ac|\u00ef\u00ac)(?!{_CONT})")
-# Decoded mojibake must land in scripts a capture plausibly holds; "É—" must stay "É—".
-PLAUSIBLE_DECODED_RE = re.compile(r"[\u00a0-\u024f\u0370-\u04ff\u2000-\u22ff\ufb00-\ufb06]+")
-
-
-def _decode_run(m: re.Match[str]) -> str:
-    run = m.group(0)
-    try:
-        fixed = bytes(CP1252_BYTE[c] for c in run).decode("utf-8")
-    except (KeyError, UnicodeDecodeError):
-        return run
-    return fixed if PLAUSIBLE_DECODED_RE.fullmatch(fixed) else run
+LOST_BYTE_RE = re.compile(f"(?:\u00e2\u20ac|\u00ef\u00ac)(?![{_CONTINUATION}\x80-\x9f])")
 
 
 def fix_mojibake(text: str) -> str:
     """Undo UTF-8 read as cp1252/latin-1 ("â€™" -> "’", "Ã©" -> "é"), even when done twice."""
-    for _ in range(3):
-        fixed = MOJIBAKE_RE.sub(_decode_run, text)
-        fixed = LOST_BYTE_RE.sub(lambda m: LOST_BYTE_FIXES[m.group(0)], fixed)
-        if fixed == text:
-            break
-        text = fixed
-    return text
+    text = LOST_BYTE_RE.sub(lambda m: LOST_BYTE_FIXES[m.group(0)], text)
+    return str(ftfy.fix_encoding(text))
 
 
 def expand_ligatures(text: str) -> str:

@@ -108,5 +108,6 @@ def mini_pdfs(mini_root: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
         folder = tmp_path_factory.mktemp(f"mini-{name}")
         done = run_build("pdf", "--root", str(mini_root), "--out", str(folder), *args)
         assert done.returncode == 0, done.stderr
-        out[name] = folder / "pump-reader.pdf"
+        out[name] = folder / ("pump-reader.pdf" if name == "letter" else
+                              f"pump-reader-{'print-shop' if name == 'shop' else name}.pdf")
     return out

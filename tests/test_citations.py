@@ -13,7 +13,7 @@ import shutil
 from pathlib import Path
 
 import pytest
-from conftest import MINI, REPO, Built, copy_reader, run_build
+from conftest import MINI, Built, copy_reader, run_build
 from lxml import etree
 
 from readerkit.load.bibcheck import (
@@ -25,6 +25,7 @@ from readerkit.load.bibcheck import (
 )
 from readerkit.render.citations import cut_short_form, style_text
 from readerkit.render.urlbreak import break_urls, url_pieces
+from readerkit.stylefiles import DEFAULT_STYLES
 
 CITATIONS = Path(__file__).resolve().parent / "fixtures" / "citations"
 XHTML = {"x": "http://www.w3.org/1999/xhtml"}
@@ -198,7 +199,7 @@ def test_epub_bibliography_is_citeprocs_chicago(citing: Built) -> None:
     # Chicago sets a title within an italic title
     assert "<em>Maps and <em>Cholera</em>: The" in page
     for css in ("print.css", "epub.css"):
-        assert "em em { font-style: normal; }" in (REPO / "styles" / css).read_text()
+        assert "em em { font-style: normal; }" in (DEFAULT_STYLES / css).read_text()
 
 
 def test_timeline_short_forms_are_chicagos_subsequent_notes(citing: Built) -> None:

@@ -16,6 +16,7 @@ from readerkit.textnorm import (
 )
 from readerkit.tools.clean_report import Change, format_report
 from readerkit.tools.clean_source import (
+    captured_from,
     clean_capture,
     dedupe_key,
     normalise_whitespace,
@@ -360,3 +361,93 @@ def test_real_today_in_history() -> None:
         "## JFK's Critical Communication with Khrushchev",
     ]
     assert sum(p.startswith("## ") for p in paras) == 10 and len(paras) == 16
+
+
+# --- saved web pages (HTML): trafilatura first, then the project's own rules ----------------
+
+HTML_FIXTURES = sorted((FIXTURES / "html").glob("*.html"))
+
+
+@pytest.mark.parametrize("page", HTML_FIXTURES, ids=lambda p: p.stem)
+def test_html_capture(page: Path) -> None:
+    result = clean_capture(page.read_text(encoding="utf-8"), capture_path=f"raw/{page.name}")
+    assert result.markdown == page.with_suffix(".expected.md").read_text(encoding="utf-8")
+    report = format_report(result.changes, capture_path=page.name)
+    assert report == page.with_suffix(".expected.report").read_text(encoding="utf-8")
+
+
+def test_html_capture_keeps_the_article_and_reports_the_page_chrome() -> None:
+    page = FIXTURES / "html" / "news-article.html"
+    result = clean_capture(page.read_text(encoding="utf-8"), capture_path="raw/news-article.html")
+    front, body = result.markdown.split("---\n")[1:3]
+    # The title is the page's heading (not its share bar), the byline and date go up front.
+    assert 'title: "Nurses Battle the Epidemic in the City Hospitals"' in front
+    assert 'author: "Mary Ellen Carter"' in front and 'date: "1918-10-14"' in front
+    assert [p for p in body.strip().split("\n\n")] == [
+        "The epidemic of influenza that has swept the city for three weeks showed no sign of "
+        "abating yesterday, when the hospitals reported more than four hundred new admissions.",
+        "Nurses from the training schools were called in to relieve the regular staff, many of "
+        "whom are themselves ill, and the Red Cross opened two emergency wards in the armory.",
+        "“We have beds enough for the present,” the superintendent said, “but not hands enough "
+        "to tend them.”",
+    ]
+    reasons = {c.before: c.reason for c in result.changes}
+    assert reasons["We use cookies to improve your experience on our site."] == \
+        "cookie banner, by trafilatura"
+    assert reasons["Share on Facebook Share on Twitter Share by Email"] == \
+        "share bar, by trafilatura"
+    assert reasons["Related articles"] == "related-posts list, by trafilatura"
+    assert reasons["Advertisement"] == "advertisement label, by trafilatura"
+    assert reasons["Great article, thanks for sharing!"] == \
+        "outside the page's main text, by trafilatura"
+    assert reasons["By Mary Ellen Carter, Staff Correspondent"] == \
+        "byline, author moved to front matter, by trafilatura"
+    # Every removed block is reported at its own line of the HTML file.
+    assert {c.line for c in result.changes if c.before == "Advertisement"} == {31}
+
+
+@pytest.mark.parametrize(("line", "reason"), [
+    ("Share on Facebook Share on Twitter Share by Email", "share bar"),
+    ("Advertisement", "advertisement label"),
+    ("ADVERTISEMENT", "advertisement label"),
+    ("Story continues below advertisement", "advertisement label"),
+    ("Sponsored content", "advertisement label"),
+    ("2 thoughts on “A Letter Home”", "comment form"),
+])
+def test_page_labels_are_recognised(line: str, reason: str) -> None:
+    raw = f"{line}\n\nA narrative sentence that is long enough to count as the page's prose.\n"
+    assert [c.reason for c in clean_capture(raw, capture_path="x").changes] == [reason]
+
+
+def test_captured_from_is_relative_to_sources(tmp_path: Path) -> None:
+    inside = tmp_path / "reader" / "sources" / "raw" / "page.html"
+    inside.parent.mkdir(parents=True)
+    inside.write_text("<html></html>")
+    assert captured_from(inside) == ("raw/page.html", True)
+    assert captured_from(tmp_path / "Downloads" / "page.html") == ("raw/page.html", False)
+
+
+def test_a_saved_page_cleaned_into_a_new_reader_passes_its_verbatim_check(tmp_path: Path) -> None:
+    from conftest import run_build
+
+    root = tmp_path / "reader"
+    assert run_build("init", str(root)).returncode == 0
+    raw = root / "sources" / "raw" / "news-article.html"
+    raw.parent.mkdir()
+    raw.write_bytes((FIXTURES / "html" / "news-article.html").read_bytes())
+    draft = root / "sources" / "nurses.md"
+    done = run_build("clean-source", str(raw), "-o", str(draft))
+    assert done.returncode == 0, done.stderr
+    text = draft.read_text(encoding="utf-8")
+    assert 'captured_from: "raw/news-article.html"' in text
+    draft.write_text(text.replace('cite: ""', "cite: starter").replace('rights: ""',
+                                                                        'rights: "Test"'))
+    book = root / "book" / "book.yaml"
+    book.write_text(book.read_text().replace("      - first-source",
+                                             "      - first-source\n      - nurses"))
+    assert run_build("check", "--root", str(root)).returncode == 0
+    draft.write_text(draft.read_text().replace("no sign of abating", "no sign of ending"))
+    reworded = run_build("check", "--root", str(root))
+    assert reworded.returncode == 1
+    assert "sources/nurses.md:11: Q001 passage is not verbatim in raw/news-article.html" \
+        in reworded.stderr

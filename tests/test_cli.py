@@ -60,6 +60,10 @@ def test_out_and_page_size_options(tmp_path: Path) -> None:
     root = copy_reader(MINI, tmp_path / "reader")
     done = run_build("pdf", "--root", str(root), "--out", str(tmp_path / "o"), "--page-size", "a4")
     assert done.returncode == 0, done.stderr
-    assert (tmp_path / "o" / "pump-reader.pdf").is_file()
-    assert not (tmp_path / "o" / "pump-reader.epub").exists()
+    # Each variant has its own name: an A4 or print-shop PDF never overwrites the book's own.
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == ["pump-reader-a4.pdf"]
+    done = run_build("pdf", "--root", str(root), "--out", str(tmp_path / "o"), "--print-shop")
+    assert done.returncode == 0, done.stderr
+    assert sorted(p.name for p in (tmp_path / "o").iterdir()) == [
+        "pump-reader-a4.pdf", "pump-reader-print-shop.pdf"]
     shutil.rmtree(tmp_path / "o")

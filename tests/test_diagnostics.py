@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -95,6 +96,11 @@ PART_SOURCES = "sources: [snow-letter, pump-essay]"
 def questions(yaml_lines: str) -> Edit:
     """The mini reader's one part, given `questions:` (YAML lines indented under it)."""
     return replace(BOOK, PART_SOURCES, f"{PART_SOURCES}\n    questions:{yaml_lines}")
+TINY_PNG = bytes.fromhex(  # a 1 x 1 white PNG
+    "89504e470d0a1a0a0000000d4948445200000001000000010802000000907753de0000000c4944415478"
+    "9c63f8ffff3f0005fe02fe0def46b80000000049454e44ae426082")
+FRESH_UUID = "0b6f6a52-3c1d-4e8f-9a7b-2d5c4e6f8a10"
+TITLE_TEMPLATE = "styles/templates/epub/title.xhtml.j2"
 SOURCE_HEAD = (
     "---\ntitle: A Copy\nkind: primary\nauthor: John Snow\ndate: \"1855\"\ncite: snow1855\n"
     "rights: Public domain.\n---\n\n"
@@ -103,8 +109,23 @@ SOURCE_HEAD = (
 CASES = [
     # --- files -----------------------------------------------------------------------------
     Case("F001", [replace_bytes(SNOW, b"proceeding", b"proc\xe9eding")], [
-        "sources/snow-letter.md:10: F001 file is not UTF-8 (byte 0xe9 at offset 156)\n"
-        "    hint: save the file as UTF-8 in your editor",
+        "sources/snow-letter.md:10: F001 file is not UTF-8: it looks like Windows-1252 "
+        "(Western European, as Word and Notepad save it); byte 0xe9 at offset 156 would be 'é'\n"
+        "    hint: open it in your editor and save it again as UTF-8 (\"Save As\", then "
+        "Encoding: UTF-8; in TextEdit: Plain Text Encoding: Unicode (UTF-8))",
+    ]),
+    Case("F001", [replace_bytes(SNOW, b"proceeding", b"proc\x81eding")], [
+        "sources/snow-letter.md:10: F001 file is not UTF-8: it looks like Latin-1 (ISO 8859-1); "
+        "byte 0x81 at offset 156\n"
+        "    hint: open it in your editor and save it again as UTF-8 (\"Save As\", then "
+        "Encoding: UTF-8; in TextEdit: Plain Text Encoding: Unicode (UTF-8))",
+    ]),
+    Case("F001", [lambda root: (root / SNOW).write_bytes((root / SNOW).read_text().encode(
+        "utf-16"))], [
+        "sources/snow-letter.md:1: F001 file is not UTF-8: it looks like UTF-16 (two bytes per "
+        "letter)\n"
+        "    hint: open it in your editor and save it again as UTF-8 (\"Save As\", then "
+        "Encoding: UTF-8; in TextEdit: Plain Text Encoding: Unicode (UTF-8))",
     ]),
     Case("F002", [append(SNOW, "x" * 2_000_000)], [
         "sources/snow-letter.md: F002 file is 2,000,395 bytes; the limit is 2,000,000\n"
@@ -119,8 +140,25 @@ CASES = [
         "book/book.yaml:7:5: Y001 malformed YAML: expected ',' or ']', but got ':'",
     ]),
     Case("Y001", [replace(SNOW, "kind: primary", "kind: primary: source")], [
-        "sources/snow-letter.md:3:14: Y001 front matter: malformed YAML: mapping values are not "
-        "allowed here",
+        "sources/snow-letter.md:3:14: Y001 front matter: the value of 'kind' contains a colon "
+        "followed by a space\n"
+        "    hint: put the whole value in quotes: kind: \"primary: source\"",
+    ]),
+    Case("Y001", [replace(GLOSSARY, "  definition: An", "\tdefinition: An")], [
+        "book/glossary.yaml:2:1: Y001 a tab character is used for indenting; YAML indents with "
+        "spaces only\n"
+        "    hint: replace the tab with spaces: '  definition: An intestinal infection spread by "
+        "contaminated water.'",
+    ]),
+    Case("Y001", [replace(GLOSSARY, "  definition: An", "   definition: An")], [
+        "book/glossary.yaml:2:4: Y001 'definition' is indented more than the key above it\n"
+        "    hint: line the keys of one entry up in the same column, with spaces: '  definition: "
+        "An intestinal infection spread by contaminated water.'",
+    ]),
+    Case("Y001", [replace(BOOK, "    intro: intros/evidence.md", "   intro: intros/evidence.md")], [
+        "book/book.yaml:12:4: Y001 'intro' is indented less than the key above it\n"
+        "    hint: line the keys of one entry up in the same column, with spaces: '    intro: "
+        "intros/evidence.md'",
     ]),
     Case("Y001", [write(GLOSSARY, "- term: A\n  definition: B\n  term: C\n")], [
         "book/glossary.yaml:3:3: Y001 duplicate key 'term'",
@@ -140,6 +178,12 @@ CASES = [
     Case("Y003", [write(SNOW, "title: No fences\n\nText.\n")], [
         "sources/snow-letter.md:1: Y003 source has no front matter\n"
         "    hint: start the file with a '---' line, the YAML fields, and another '---' line",
+    ]),
+    Case("Y001", [replace(SNOW_NOTES, "note: Snow counted", "note: ![A map](images/map.png) Snow "
+                          "counted")], [
+        "book/annotations/snow-letter.yaml:4:9: Y001 a value starting with '!' must be in "
+        "quotes (YAML reads '!' as a tag)\n"
+        "    hint: put the whole value in quotes, or write it on the lines after 'note: |'",
     ]),
     # --- keys, values and types -------------------------------------------------------------
     Case("K001", [replace(SNOW_NOTES, "  quote: nearly", "  qoute: nearly")], [
@@ -182,6 +226,26 @@ CASES = [
         "book/timeline.yaml:1: K005 'date' is '1854-13-08', which is not a real date\n"
         "    hint: write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 1962-10-22",
     ]),
+    Case("K005", [replace(TIMELINE, '"1854-09-08"', '"8 September 1854"')], [
+        "book/timeline.yaml:1: K005 'date' is '8 September 1854'; dates are written YYYY, "
+        "YYYY-MM or YYYY-MM-DD, e.g. 1962-10-22\n"
+        "    hint: write it as \"1854-09-08\"",
+    ]),
+    Case("K005", [replace(SNOW, 'date: "1855"', 'date: "Sept. 1855"')], [
+        "sources/snow-letter.md:5: K005 'date' is 'Sept. 1855'; dates are written YYYY, YYYY-MM "
+        "or YYYY-MM-DD, e.g. 1962-10-22, or n.d. when the work is undated\n"
+        "    hint: write it as \"1855-09\"",
+    ]),
+    Case("K005", [replace(BOOK, 'date: "2026-01-15"', 'date: "January 15, 2026"')], [
+        "book/book.yaml:7: K005 'date' is 'January 15, 2026'; dates are written YYYY, YYYY-MM or "
+        "YYYY-MM-DD, e.g. 1962-10-22\n"
+        "    hint: write it as \"2026-01-15\"",
+    ]),
+    Case("K005", [replace(TIMELINE, '"1854-09-08"', '"autumn 1854"')], [
+        "book/timeline.yaml:1: K005 'date' is 'autumn 1854', which is not a date in the form "
+        "YYYY, YYYY-MM or YYYY-MM-DD\n"
+        "    hint: write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 1962-10-22",
+    ]),
     Case("K006", [replace(SNOW_NOTES, "note: The date of the removal, 8 September 1854, is not "
                           "given here.", "note: '   '")], [
         "book/annotations/snow-letter.yaml:8: K006 'note' is empty in annotation",
@@ -198,9 +262,81 @@ CASES = [
     Case("K006", [write(SNOW, SOURCE_HEAD.replace("A Copy", "Snow") + "\n  \n")], [
         "sources/snow-letter.md:9: K006 source has no text after its front matter",
     ]),
+    Case("K008", [replace(BOOK, "4f1c2d7e-0000-4000-8000-000000000001", "4f1c2d7e-0000-4000")], [
+        "book/book.yaml:5: K008 identifier 'urn:uuid:4f1c2d7e-0000-4000' is not a valid UUID "
+        "(32 hexadecimal digits in groups of 8-4-4-4-12)\n"
+        f"    hint: use a fresh one, e.g. urn:uuid:{FRESH_UUID}, and keep it for every later "
+        "edition of this book",
+    ]),
     # --- the book's structure ---------------------------------------------------------------
     Case("S001", [replace(BOOK, "pump-essay]", "pump-esay, pump-essay]")], [
-        "book/book.yaml:11: S001 part 'Evidence' lists source 'pump-esay', but "
+        "book/book.yaml:13: S001 part 'Evidence' lists source 'pump-esay', but "
+        "sources/pump-esay.md does not exist\n    hint: did you mean 'pump-essay'?",
+    ]),
+    # --- captures (check/quotations.py; Q001 and Q002 are tested with the quotation checks) ---
+    Case("Q003", [replace(SNOW, "rights: Public domain.", "rights: Public domain.\n"
+                          "captured_from: /home/me/Downloads/snow.txt")], [
+        "sources/snow-letter.md:8: Q003 captured_from is an absolute path "
+        "('/home/me/Downloads/snow.txt'): the project would break when it is moved or shared\n"
+        "    hint: move the capture into sources/raw/ and write captured_from: raw/snow.txt",
+    ]),
+    Case("Q003", [replace(SNOW, "rights: Public domain.", "rights: Public domain.\n"
+                          "captured_from: ../bibliography.bib")], [
+        "sources/snow-letter.md:8: Q003 captured_from '../bibliography.bib' leads outside "
+        "sources/\n"
+        "    hint: move the capture into sources/raw/ and write captured_from: "
+        "raw/bibliography.bib",
+    ]),
+    # --- images (render/images.py) -----------------------------------------------------------
+    Case("M002", [append(SNOW, "\n![A map of the streets](images/Map.png)\n"),
+                  write("sources/images/map.png", TINY_PNG)], [
+        "sources/snow-letter.md:16: M002 image file sources/images/Map.png not found\n"
+        "    hint: check the file's name (capitals count) and that it is in that folder",
+    ], anchoring=True),
+    Case("M003", [append(SNOW, "\n![](images/map.png)\n"),
+                  write("sources/images/map.png", TINY_PNG)], [
+        "sources/snow-letter.md:16: M003 image 'images/map.png' has no alt text\n"
+        "    hint: say what it shows in the brackets, for readers who cannot see it: "
+        "![A clipping of the report](images/map.png)",
+    ], anchoring=True),
+    Case("M004", [append(SNOW, "\n![A map](https://example.org/map.png)\n")], [
+        "sources/snow-letter.md:16: M004 image 'https://example.org/map.png' is not a file of "
+        "the project\n"
+        "    hint: download it into sources/images/ and write ![...](images/NAME)",
+    ], anchoring=True),
+    Case("M004", [replace(SNOW_NOTES, "note: Snow counted the deaths house by house [@snow1855, "
+                          "39].", "note: |\n    Snow counted the deaths [@snow1855, 39].\n\n"
+                          "    ![A map](../../sources/images/map.png)"),
+                  write("sources/images/map.png", TINY_PNG)], [
+        "book/annotations/snow-letter.yaml:7: M004 image '../../sources/images/map.png' is "
+        "outside book/images/\n"
+        "    hint: put the file in book/images/ and write ![...](images/NAME)",
+    ], anchoring=True),
+    Case("M005", [append(SNOW, "\nAs the map shows ![A map](images/map.png) here.\n"),
+                  write("sources/images/map.png", TINY_PNG)], [
+        "sources/snow-letter.md:16: M005 image 'images/map.png' is inside a paragraph of text\n"
+        "    hint: put the image on a line of its own, with a blank line before and after it",
+    ], anchoring=True),
+    # --- the reader's own templates (styles/templates/ overrides the defaults) ---------------
+    Case("T001", [write(TITLE_TEMPLATE, '{% extends "epub/page.xhtml.j2" %}\n{% block content %}\n'
+                        '{% if meta.subtitle %}<p>{{ meta.subtitle }}</p>\n{% endblock %}\n')], [
+        "styles/templates/epub/title.xhtml.j2:4: T001 template syntax error: Encountered unknown "
+        "tag 'endblock'. You probably made a nesting mistake. Jinja is expecting this tag, but "
+        "currently looking for 'elif' or 'else' or 'endif'. The innermost block that needs to "
+        "be closed is 'if'.\n"
+        "    hint: compare with the default of the same name in "
+        "readerkit/default_styles/templates/",
+    ]),
+    Case("T002", [write(TITLE_TEMPLATE, '{% extends "epub/pages.xhtml.j2" %}\n'
+                        '{% block content %}<h1>{{ meta.title }}</h1>{% endblock %}\n')], [
+        "styles/templates/epub/title.xhtml.j2:1: T002 template 'epub/pages.xhtml.j2' does not "
+        "exist\n"
+        "    hint: templates are looked for in styles/templates/, then among readerkit's "
+        "defaults",
+    ]),
+    Case("S001", [replace(BOOK, "sources: [snow-letter, pump-essay]",
+                          "sources:\n      - snow-letter\n      - pump-esay")], [
+        "book/book.yaml:15: S001 part 'Evidence' lists source 'pump-esay', but "
         "sources/pump-esay.md does not exist\n    hint: did you mean 'pump-essay'?",
     ]),
     Case("S002", [write("sources/spare.md", SOURCE_HEAD + "Spare text.\n")], [
@@ -219,12 +355,24 @@ CASES = [
         "    hint: use lowercase letters, digits and hyphens, e.g. kennedy-address.md",
     ]),
     Case("S006", [replace(BOOK, "pump-essay]", "pump-essay, snow-letter]")], [
-        "book/book.yaml:11: S006 source 'snow-letter' is listed twice (also in 'Evidence')",
+        "book/book.yaml:13: S006 source 'snow-letter' is listed twice (also in 'Evidence')",
     ]),
     # --- annotations ------------------------------------------------------------------------
     Case("A001", [replace(SNOW_NOTES, "nearly all the deaths", "nearly all the dead")], [
         "book/annotations/snow-letter.yaml:2: A001 quote of annotation 'snow-spot' not found "
-        "in snow-letter\n    hint: closest passage: \"nearly all the deaths\"",
+        "in snow-letter\n    hint: closest passage: \"nearly all the deaths\" (the source has "
+        "\"deaths\" where the quote has \"dead\")",
+    ], anchoring=True),
+    Case("A001", [replace(SNOW_NOTES, "quote: nearly all the deaths",
+                          "quote: “nearly all the deaths”")], [
+        "book/annotations/snow-letter.yaml:2: A001 quote of annotation 'snow-spot' not found "
+        "in snow-letter\n    hint: the quote marks “ ” around the quote are not in the source "
+        "(YAML keeps them as part of the text): write quote: \"nearly all the deaths\"",
+    ], anchoring=True),
+    Case("A001", [replace(SNOW_NOTES, "nearly all the deaths", "Nearly all the Deaths")], [
+        "book/annotations/snow-letter.yaml:2: A001 quote of annotation 'snow-spot' not found "
+        "in snow-letter\n    hint: only capitals differ: the source has \"nearly\" not "
+        "\"Nearly\", \"deaths\" not \"Deaths\" (copy it as it is: \"nearly all the deaths\")",
     ], anchoring=True),
     Case("A002", [append(SNOW_NOTES, "- id: snow-pump\n  quote: the pump\n  note: Which?\n")], [
         "book/annotations/snow-letter.yaml:10: A002 quote of annotation 'snow-pump' occurs 2 "
@@ -481,7 +629,10 @@ def _id(case: Case) -> str:
 
 
 @pytest.mark.parametrize("case", CASES, ids=_id)
-def test_each_code_tells_the_editor_what_and_where(case: Case, tmp_path: Path) -> None:
+def test_each_code_tells_the_editor_what_and_where(case: Case, tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    # Hints that offer a fresh identifier show this one.
+    monkeypatch.setattr(uuid, "uuid4", lambda: uuid.UUID(FRESH_UUID))
     root = copy_reader(MINI, tmp_path / "reader")
     for edit in case.edits:
         edit(root)
@@ -517,8 +668,9 @@ def test_every_code_is_tested_and_documented() -> None:
         path.read_text(encoding="utf-8") for path in sorted((REPO / "readerkit").rglob("*.py"))
         if not path.name.startswith("clean_") and path.name != "provenance.py")))
     assert in_code <= documented, f"undocumented: {sorted(in_code - documented)}"
-    # F004 has its own test below; Q001/Q002 are tested with the quotation checks.
-    elsewhere = {"F004", "Q001", "Q002"}
+    # F004 has its own test below; Q001/Q002 are tested with the quotation checks; T003 needs
+    # a build.
+    elsewhere = {"F004", "Q001", "Q002", "T003"}  # T003: tests/test_styles.py
     assert in_code - elsewhere <= tested, f"untested: {sorted(in_code - tested - elsewhere)}"
 
 
@@ -550,7 +702,7 @@ def test_check_reports_every_problem_at_once_and_exits_1(tmp_path: Path) -> None
         "sources/snow-letter.md:3: K004 'kind' is 'primry', which is not one of: primary, "
         "secondary, attributed",
         "    hint: did you mean 'primary'?",
-        "build failed: 3 error(s), 0 warning(s); nothing was written",
+        "check failed: 3 errors, 0 warnings",
     ]
 
 
@@ -565,7 +717,7 @@ def test_strict_turns_warnings_into_errors(tmp_path: Path) -> None:
     assert "Traceback" not in strict.stderr
     assert "sources/snow-letter.md:1: W003 (warning) source 'snow-letter' has no rights " \
         "statement" in strict.stderr
-    assert "build failed: 0 error(s), 1 warning(s); nothing was written" in strict.stderr
+    assert "check failed: 0 errors, 1 warning" in strict.stderr
 
 
 def test_hostile_yaml_through_the_cli_is_a_message(tmp_path: Path) -> None:
@@ -577,7 +729,8 @@ def test_hostile_yaml_through_the_cli_is_a_message(tmp_path: Path) -> None:
     assert "Traceback" not in done.stderr
     assert "book/glossary.yaml:2:5: Y001 YAML aliases (*name) are not allowed in content files" \
         in done.stderr
-    assert "sources/snow-letter.md:2: F001 file is not UTF-8 (byte 0xff at offset 11)" \
+    assert "sources/snow-letter.md:2: F001 file is not UTF-8: it looks like Windows-1252 " \
+        "(Western European, as Word and Notepad save it); byte 0xff at offset 11 would be 'ÿ'" \
         in done.stderr
 
 
@@ -596,3 +749,11 @@ def test_an_unexpected_error_is_one_line_not_a_traceback(
     err = capsys.readouterr().err
     assert err.startswith("internal error: KeyError: 'snow-letter'\n")
     assert "Traceback" not in err
+
+
+def test_no_consequential_warnings_after_a_file_failed_to_load(tmp_path: Path) -> None:
+    root = copy_reader(MINI, tmp_path / "reader")
+    # The essay is the only file citing editor2026: unread, it would make W001 say "never cited".
+    replace("sources/pump-essay.md", "kind: secondary", "kind: secondary: essay")(root)
+    diags = _diagnostics(root, anchoring=False)
+    assert [d.code for d in diags.sorted()] == ["Y001"]

@@ -309,7 +309,9 @@ def test_book_yaml_page_size_is_used(tmp_path: Path, mini_root: Path) -> None:
 
     root = copy_reader(mini_root, tmp_path / "reader")
     book = root / "book" / "book.yaml"
-    book.write_text(book.read_text(encoding="utf-8") + "page_size: trade\n", encoding="utf-8")
+    text = book.read_text(encoding="utf-8")
+    book.write_text(re.sub(r"^page_size: .*$", "page_size: trade", text, flags=re.M),
+                    encoding="utf-8")
     done = run_build("pdf", "--root", str(root))
     assert done.returncode == 0, done.stderr
     page = pypdf.PdfReader(root / "dist" / "pump-reader.pdf").pages[0]
@@ -519,3 +521,13 @@ def test_pdf_viewers_show_the_printed_folios(reader: Built, reader_layout: Any) 
     labels = pypdf.PdfReader(reader.pdf).page_labels
     assert labels == reader_layout.page_labels
     assert labels[:2] == ["i", "ii"] and labels[reader_layout.anchor_pages["body-matter"]] == "1"
+
+
+@pytest.mark.parametrize(("lang", "paper"), [
+    ("en-US", "letter"), ("en-CA", "letter"), ("fr-CA", "letter"), ("en-GB", "a4"),
+    ("de-DE", "a4"), ("es-419", "a4"), ("zh-Hant-TW", "a4"), ("en", "letter"),
+])
+def test_default_page_size_follows_the_language_region(lang: str, paper: str) -> None:
+    from readerkit.model import default_page_size
+
+    assert default_page_size(lang) == paper

@@ -28,8 +28,9 @@ from lxml import html as lxml_html
 
 from readerkit import atomic
 from readerkit.diagnostics import BuildAborted, Diagnostics
-from readerkit.pipeline import build, load_checked
+from readerkit.pipeline import assemble_book, build, load_checked
 from readerkit.render import pandoc
+from readerkit.stylefiles import DEFAULT_STYLES
 
 HOSTILE_TEXT = """
 
@@ -41,8 +42,6 @@ and <iframe src="http://127.0.0.1:9/"></iframe> <object data="x.swf"></object> <
 <javascript:alert(4)> [file](file:///etc/passwd) [up](../../../../etc/passwd)
 [data](data:text/html,x)
 [kept](https://example.org/ok){onmouseover="alert(5)"}
-
-![remote image](http://127.0.0.1:9/x.png){onerror="alert(6)"} and ![local image](/etc/passwd)
 
 [styled]{onmouseover="alert(7)" style="background:url(http://127.0.0.1:9/bg.png)"}
 
@@ -63,7 +62,7 @@ HOSTILE_NOTE = """- id: essay-hostile
   quote: The map is famous
   note: |
     Note <script>alert(102)</script> <iframe src="http://127.0.0.1:9/"></iframe>
-    [go](javascript:alert(9)) ![pic](http://127.0.0.1:9/n.png) <svg onload="alert(10)"></svg>
+    [go](javascript:alert(9)) <svg onload="alert(10)"></svg>
     [x]{onclick="alert(11)"}
 """
 
@@ -152,8 +151,9 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileBuild]:
         encoding="utf-8")
     notes = root / "book" / "annotations" / "pump-essay.yaml"
     notes.write_text(notes.read_text(encoding="utf-8") + HOSTILE_NOTE, encoding="utf-8")
-    css = root / "styles" / "print.css"
-    css.write_text(HOSTILE_CSS + css.read_text(encoding="utf-8"), encoding="utf-8")
+    css = root / "styles" / "print.css"  # the reader's own, overriding the default
+    css.write_text(HOSTILE_CSS + (DEFAULT_STYLES / "print.css").read_text(encoding="utf-8"),
+                   encoding="utf-8")
     asked: list[str] = []
     fetched: list[str] = []
     guarded = ProjectOnlyFetcher.fetch
@@ -187,6 +187,33 @@ def hostile(tmp_path_factory: pytest.TempPathFactory) -> Iterator[HostileBuild]:
                        asked, fetched)
 
 
+HOSTILE_IMAGES = """
+
+![remote image](http://127.0.0.1:9/x.png){onerror="alert(6)"}
+
+![local image](/etc/passwd)
+
+![up and out](images/../../../etc/passwd.png)
+"""
+
+
+def test_hostile_markdown_images_are_refused_at_their_lines(tmp_path: Path) -> None:
+    root = copy_reader(MINI, tmp_path / "reader")
+    essay = root / "sources" / "pump-essay.md"
+    first = len(essay.read_text(encoding="utf-8").split("\n"))
+    essay.write_text(essay.read_text(encoding="utf-8") + HOSTILE_IMAGES, encoding="utf-8")
+    project, diags = load_checked(root)
+    assemble_book(project, diags)
+    assert [d.format().split("\n")[0] for d in diags.sorted() if d.code == "M004"] == [
+        f"sources/pump-essay.md:{first + 2}: M004 image 'http://127.0.0.1:9/x.png' is not a "
+        "file of the project",
+        f"sources/pump-essay.md:{first + 4}: M004 image '/etc/passwd' is outside "
+        "sources/images/",
+        f"sources/pump-essay.md:{first + 6}: M004 image 'images/../../../etc/passwd.png' is "
+        "outside sources/images/",
+    ]
+
+
 # --- raw HTML and Markdown tricks never reach the outputs --------------------------------------
 
 def test_hostile_markup_is_printed_as_text_in_the_print_html(hostile: HostileBuild) -> None:
@@ -202,7 +229,7 @@ def test_hostile_markup_is_printed_as_text_in_the_print_html(hostile: HostileBui
     hrefs = [a.get("href") for a in tree.iter("a") if a.get("href")]
     assert "https://example.org/ok" in hrefs
     assert not [h for h in hrefs if not h.startswith(("#", "https://", "http://", "mailto:"))]
-    for words in ("click", "tab", "file", "up", "data", "remote image", "local image"):
+    for words in ("click", "tab", "file", "up", "data"):
         assert words in text
     assert not list(tree.iter("img")) or all(
         not (img.get("src") or "").startswith(("http", "/", "file")) for img in tree.iter("img"))
@@ -450,7 +477,7 @@ def test_a_symlink_inside_the_project_is_fine(tmp_path: Path) -> None:
      "book/book.yaml:9: F003 '../../../../../../etc/passwd' leads outside the project\n"
      "    hint: put the file under book/ and name it relative to that folder"),
     ("sources: [snow-letter, pump-essay]", "sources: [snow-letter, pump-essay, ../../etc/passwd]",
-     "book/book.yaml:11: S001 part 'Evidence' lists source '../../etc/passwd', but "
+     "book/book.yaml:13: S001 part 'Evidence' lists source '../../etc/passwd', but "
      "sources/../../etc/passwd.md does not exist"),
 ])
 def test_paths_in_book_yaml_cannot_leave_the_project(old: str, new: str, expected: str,
@@ -495,8 +522,9 @@ def test_pandoc_runs_sandboxed_without_raw_html(monkeypatch: pytest.MonkeyPatch,
     tree = lxml_html.fragment_fromstring(html, create_parent="div")
     assert unsafe_markup(tree) == []
     assert not list(tree.iter("img", "b"))
-    assert "/etc/passwd" not in html
-    assert "<em>secret</em>" in html
+    # The image comes out only as an inert marker (render/images.py checks it; test above).
+    (marker,) = tree.xpath("//span[@data-image-src]")
+    assert (marker.get("data-image-src"), marker.text) == ("/etc/passwd", "secret")
     assert tree.text_content() == "secret <b onclick=\u2018x\u2019>bold</b>"
 
 

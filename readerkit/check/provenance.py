@@ -28,7 +28,9 @@ MIN_WORDS = 3  # shorter pieces ("[sic] and", "he said") would match almost any 
 CLOSEST_MIN_RATIO = 0.5
 
 _FRONT_MATTER_RE = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
-_LINK_RE = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
+# An image's alt text and caption are the editor's words, not the capture's: left out.
+_IMAGE_RE = re.compile(r"!\[[^\]]*\]\([^)]*\)")
+_LINK_RE = re.compile(r"\[([^\]]*)\]\([^)]*\)")
 _SIC_RE = re.compile(r"\s*\[sic!?\]", re.IGNORECASE)
 # Cuts and insertions both end a piece; "…" and "..." may also be the capture's own ellipsis,
 # which is harmless: the text on either side is still checked.
@@ -42,7 +44,7 @@ _ESCAPE_RE = re.compile(r"\\([\\`*_{}\[\]()#+\-.!>])")
 
 
 def _strip_inline(text: str) -> str:
-    text = _LINK_RE.sub(r"\1", text)
+    text = _LINK_RE.sub(r"\1", _IMAGE_RE.sub("", text))
     text = _EMPHASIS_CLOSE_RE.sub("", _EMPHASIS_OPEN_RE.sub("", text))
     return text
 

@@ -7,12 +7,19 @@ white space); see check/provenance.py.
 
 from __future__ import annotations
 
+import re
+from pathlib import PurePosixPath, PureWindowsPath
+
+from lxml import html as lxml_html
+
 from readerkit.check.provenance import verify_excerpt
 from readerkit.diagnostics import Diagnostics
 from readerkit.load.files import inside, read_text
 from readerkit.model import Project
 
 MAX_SHOWN = 160
+HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|body)\b",
+                        re.IGNORECASE | re.DOTALL)
 
 
 def _shorten(text: str) -> str:
@@ -25,8 +32,22 @@ def check_excerpts(project: Project, diags: Diagnostics) -> None:
         if not source.captured_from:
             continue
         line = source.line_of.get("captured_from", 1)
+        named = PurePosixPath(source.captured_from.replace("\\", "/"))
+        if named.is_absolute() or PureWindowsPath(source.captured_from).drive:
+            diags.error(source.path, line, "Q003",
+                        f"captured_from is an absolute path ('{source.captured_from}'): the "
+                        "project would break when it is moved or shared",
+                        f"move the capture into sources/raw/ and write captured_from: "
+                        f"raw/{named.name}")
+            continue
         capture_path = sources_dir / source.captured_from
-        if not inside(project.root, capture_path) or not capture_path.is_file():
+        if ".." in named.parts or not inside(sources_dir, capture_path):
+            diags.error(source.path, line, "Q003",
+                        f"captured_from '{source.captured_from}' leads outside sources/",
+                        f"move the capture into sources/raw/ and write captured_from: "
+                        f"raw/{named.name}")
+            continue
+        if not capture_path.is_file():
             diags.error(
                 source.path,
                 line,
@@ -38,6 +59,11 @@ def check_excerpts(project: Project, diags: Diagnostics) -> None:
         capture = read_text(project.root, capture_path, diags)
         if capture is None:
             continue
+        if HTML_START.match(capture[:4096]):  # a saved web page: compared with its words
+            tree = lxml_html.document_fromstring(capture)
+            for hidden in tree.xpath("//script | //style | //noscript | //template"):
+                hidden.drop_tree()
+            capture = "\n".join(tree.itertext())
         for mismatch in verify_excerpt(source.body, capture):
             hint = (
                 f'the capture reads: "{_shorten(mismatch.closest)}"'

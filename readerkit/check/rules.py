@@ -32,18 +32,18 @@ def parts_name_existing_sources(project: Project, diags: Diagnostics) -> None:
         return  # its own error is reported; every source would look left out
     seen: dict[str, str] = {}
     for part in book.parts:
-        for source_id in part.sources:
+        for index, source_id in enumerate(part.sources):
             if _unusable(project, source_id):
                 pass
             elif source_id not in project.sources:
                 diags.error(
-                    book.path, part.line, "S001",
+                    book.path, part.line_of_source(index), "S001",
                     f"part '{part.title}' lists source '{source_id}', but sources/{source_id}.md "
                     "does not exist",
                     did_you_mean(source_id, list(project.sources)),
                 )
             elif source_id in seen:
-                diags.error(book.path, part.line, "S006",
+                diags.error(book.path, part.line_of_source(index), "S006",
                             f"source '{source_id}' is listed twice (also in '{seen[source_id]}')")
             seen[source_id] = part.title
     for source in project.sources.values():

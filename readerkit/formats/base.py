@@ -39,6 +39,9 @@ class PageMap:
     page_labels: list[str]  # printed folio of each page ("iii", "14")
     page_starts: list[PageStart] = field(default_factory=list)  # where each page's text begins
     paper: str = ""  # the paper size's name ("US Letter", "A4", "6 × 9 in")
+    # What the print edition's file names add for options beyond book.yaml's ("-a4",
+    # "-print-shop"), so that each variant has its own file.
+    variant: str = ""
 
 
 class Format(Protocol):

@@ -20,6 +20,7 @@ from typing import ClassVar
 from lxml import etree
 from lxml import html as lxml_html
 
+from readerkit import stylefiles
 from readerkit.document import BookDoc
 from readerkit.formats import page_markers, templating, xhtml
 from readerkit.formats.base import PageMap
@@ -140,14 +141,15 @@ def print_edition(book: BookDoc, pages: PageMap) -> str:
 def accessibility_metadata(book: BookDoc, *, figure: bool = False,
                            page_source: str = "") -> list[str]:
     """EPUB Accessibility 1.1 metadata (schema.org properties, conformance claim)."""
+    visual = figure or bool(book.images)
     features = ["tableOfContents", "readingOrder", "structuralNavigation"]
     if page_source:
         features += ["pageBreakMarkers", "pageNavigation", "printPageNumbers"]
-    if figure:
+    if visual:
         features.append("alternativeText")
     lines = [f'<meta property="dcterms:conformsTo">{CONFORMS_TO}</meta>',
              '<meta property="schema:accessMode">textual</meta>']
-    if figure:
+    if visual:
         lines.append('<meta property="schema:accessMode">visual</meta>')
     lines.append('<meta property="schema:accessModeSufficient">textual</meta>')
     lines += [f'<meta property="schema:accessibilityFeature">{name}</meta>' for name in features]
@@ -161,6 +163,8 @@ def accessibility_metadata(book: BookDoc, *, figure: bool = False,
     if figure:
         summary += (" The timeline chart has a text alternative, and every event it shows is "
                     "also listed in the text.")
+    if book.images:
+        summary += " Every image has a text alternative."
     lines.append(f'<meta property="schema:accessibilitySummary">{escape(summary)}</meta>')
     if page_source:
         lines.append(f'<meta property="pageBreakSource">{escape(page_source)}</meta>')
@@ -250,7 +254,7 @@ def package(book: BookDoc, print_pages: PageMap | None) -> bytes:
         nav.tree.find("body").append(fresh.xpath('//nav[@id="page-list"]')[0])
     xhtml.link_across_files(pages)
     files: dict[str, bytes] = {page.href: xhtml.serialise(page.tree) for page in pages}
-    files["css/epub.css"] = (project.styles_dir / "epub.css").read_bytes()
+    files["css/epub.css"] = stylefiles.resolve(project.styles_dir, "epub.css").read_bytes()
     files["images/cover.svg"] = cover_svg(book).encode()
     manifest = [
         {"id": page.id, "href": page.href,
@@ -261,6 +265,10 @@ def package(book: BookDoc, print_pages: PageMap | None) -> bytes:
                      "properties": ""})
     manifest.append({"id": "cover-image", "href": "images/cover.svg",
                      "media_type": "image/svg+xml", "properties": "cover-image"})
+    for number, image in enumerate(book.images, start=1):  # at their paths in the project
+        files[image.href] = image.path.read_bytes()
+        manifest.append({"id": f"image-{number}", "href": image.href,
+                         "media_type": image.media_type, "properties": ""})
     if figure:
         files[figure["href"]] = figure["svg"].encode()
         manifest.append({"id": "timeline-chart", "href": figure["href"],

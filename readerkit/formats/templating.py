@@ -1,4 +1,4 @@
-"""The Jinja environment of every format: templates come from the reader's styles/templates/."""
+"""The Jinja environment of every format: the reader's styles/templates/, then the defaults."""
 
 from __future__ import annotations
 
@@ -7,13 +7,14 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from readerkit import stylefiles
 from readerkit.document import display_date
 from readerkit.htmltools import unwrap_paragraph
 
 
 def environment(styles_dir: Path) -> jinja2.Environment:
     env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(styles_dir / "templates"),
+        loader=jinja2.FileSystemLoader(stylefiles.template_dirs(styles_dir)),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,

@@ -30,6 +30,28 @@ def lexically_inside(root: Path, path: Path) -> bool:
     return True
 
 
+RESAVE_HINT = ("open it in your editor and save it again as UTF-8 (\"Save As\", then "
+               "Encoding: UTF-8; in TextEdit: Plain Text Encoding: Unicode (UTF-8))")
+
+
+def not_utf8_message(data: bytes, offset: int) -> str:
+    """What a file that is not UTF-8 most likely is, shown by its first bad byte."""
+    byte = data[offset]
+    if data[:2] in (b"\xff\xfe", b"\xfe\xff") or data.count(b"\0") > len(data) // 4:
+        return "file is not UTF-8: it looks like UTF-16 (two bytes per letter)"
+    for name, codec in (("Windows-1252 (Western European, as Word and Notepad save it)",
+                         "cp1252"), ("Latin-1 (ISO 8859-1)", "latin-1")):
+        try:
+            data.decode(codec)
+        except UnicodeDecodeError:
+            continue
+        letter = bytes([byte]).decode(codec)
+        shown = f" would be {letter!r}" if letter.isprintable() else ""
+        return (f"file is not UTF-8: it looks like {name}; byte 0x{byte:02x} at offset "
+                f"{offset}{shown}")
+    return f"file is not UTF-8 (byte 0x{byte:02x} at offset {offset})"
+
+
 def read_text(root: Path, path: Path, diags: Diagnostics) -> str | None:
     """The file's text, or None after reporting why it cannot be used."""
     if not inside(root, path):
@@ -65,12 +87,6 @@ def read_text(root: Path, path: Path, diags: Diagnostics) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
         line = data[: error.start].count(b"\n") + 1
-        diags.error(
-            path,
-            line,
-            "F001",
-            f"file is not UTF-8 (byte 0x{data[error.start]:02x} at offset {error.start})",
-            "save the file as UTF-8 in your editor",
-        )
+        diags.error(path, line, "F001", not_utf8_message(data, error.start), RESAVE_HINT)
         return None
     return text.removeprefix("\ufeff").replace("\r\n", "\n")

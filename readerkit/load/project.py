@@ -6,6 +6,7 @@ together live in check/rules.py.
 
 from __future__ import annotations
 
+import uuid
 from pathlib import Path
 from typing import Any
 
@@ -31,6 +32,7 @@ from readerkit.model import (
     ReadingItem,
     Source,
     TimelineEvent,
+    default_page_size,
     slugify,
 )
 
@@ -112,7 +114,8 @@ def _load_yaml_file(root: Path, path: Path, diags: Diagnostics) -> Any:
     try:
         return load_yaml(text)
     except YamlProblem as problem:
-        diags.error(path, problem.line, "Y001", problem.message, column=problem.column)
+        diags.error(path, problem.line, "Y001", problem.message, problem.hint,
+                    column=problem.column)
         return FAILED
 
 
@@ -181,6 +184,21 @@ def _questions(raw: Any, line: int, path: Path, diags: Diagnostics) -> list[Ques
     return questions
 
 
+def _check_identifier(identifier: str | None, path: Path, line: int,
+                      diags: Diagnostics) -> None:
+    """A `urn:uuid:` identifier must hold a real UUID (EPUBCheck would refuse it later)."""
+    if not identifier or not identifier.lower().startswith("urn:uuid:"):
+        return
+    try:
+        uuid.UUID(identifier[len("urn:uuid:"):])
+    except ValueError:
+        diags.error(path, line, "K008",
+                    f"identifier '{identifier}' is not a valid UUID (32 hexadecimal digits in "
+                    "groups of 8-4-4-4-12)",
+                    f"use a fresh one, e.g. urn:uuid:{uuid.uuid4()}, and keep it for every "
+                    "later edition of this book")
+
+
 def load_book(root: Path, diags: Diagnostics) -> Book | None:
     path = root / "book" / "book.yaml"
     if not path.is_file():
@@ -190,6 +208,7 @@ def load_book(root: Path, diags: Diagnostics) -> Book | None:
     if data is FAILED or not _expect(data, LocatedDict, path, diags, "book.yaml"):
         return None
     values = read_fields(data, BOOK_FIELDS, path, diags, what="book.yaml")
+    _check_identifier(values["identifier"], path, data.line_of("identifier"), diags)
     parts: list[Part] = []
     raw_parts = data.get("parts")
     if not isinstance(raw_parts, list) or not raw_parts:
@@ -203,8 +222,10 @@ def load_book(root: Path, diags: Diagnostics) -> Book | None:
             root, root / "book", part["intro"], path, item.line_of("intro"), diags
         )
         questions = _questions(item.get("questions"), item.line_of("questions"), path, diags)
+        listed = item.get("sources")
+        lines = listed.item_lines if isinstance(listed, LocatedList) else []
         parts.append(Part(part["title"], part["sources"], intro_path, intro, item.line,
-                          questions))
+                          questions=questions, source_lines=lines))
     intro_path, introduction = _read_markdown(
         root, root / "book", values["introduction"], path, data.line_of("introduction"), diags
     )
@@ -218,7 +239,7 @@ def load_book(root: Path, diags: Diagnostics) -> Book | None:
         slug=slugify(values["slug"] or values["title"]),
         date=values["date"],
         edition=values["edition"],
-        page_size=values["page_size"] or "letter",
+        page_size=values["page_size"] or default_page_size(values["lang"] or "en"),
         introduction_path=intro_path,
         introduction=introduction,
         parts=parts,
@@ -256,7 +277,7 @@ def load_source(root: Path, path: Path, diags: Diagnostics) -> Source | None:
         data = load_yaml(front, first_line=2)
     except YamlProblem as problem:
         diags.error(path, problem.line, "Y001", f"front matter: {problem.message}",
-                    column=problem.column)
+                    problem.hint, column=problem.column)
         return None
     if not _expect(data, LocatedDict, path, diags, "front matter"):
         return None

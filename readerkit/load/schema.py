@@ -59,6 +59,37 @@ def valid_date(text: str) -> bool:
     return True
 
 
+MONTHS = {name: number for number, names in enumerate((
+    ("january", "jan"), ("february", "feb"), ("march", "mar"), ("april", "apr"), ("may",),
+    ("june", "jun"), ("july", "jul"), ("august", "aug"), ("september", "sep", "sept"),
+    ("october", "oct"), ("november", "nov"), ("december", "dec")), start=1) for name in names}
+_WORD_DATES = (  # (pattern, the groups' order): '14 October 1918', 'October 14, 1918', ...
+    (re.compile(r"^(\d{1,2})(?:st|nd|rd|th)? ([a-z]+)\.?,? (\d{4})$"), ("day", "month", "year")),
+    (re.compile(r"^([a-z]+)\.? (\d{1,2})(?:st|nd|rd|th)?,? (\d{4})$"), ("month", "day", "year")),
+    (re.compile(r"^([a-z]+)\.?,? (\d{4})$"), ("month", "year")),
+    (re.compile(r"^(\d{4})[/.](\d{1,2})[/.](\d{1,2})$"), ("year", "month", "day")),
+)
+
+
+def iso_form(text: str) -> str | None:
+    """A date written another way, in the form the files use: '14 October 1918' -> '1918-10-14'.
+
+    Only unambiguous forms: '10/14/1918' could be either order, so it is not guessed."""
+    for pattern, order in _WORD_DATES:
+        found = pattern.match(" ".join(text.lower().split()))
+        if found is None:
+            continue
+        parts = dict(zip(order, found.groups(), strict=True))
+        month = MONTHS.get(parts["month"]) if not parts["month"].isdigit() else int(parts["month"])
+        if month is None:
+            return None
+        iso = f"{int(parts['year']):04d}-{month:02d}"
+        if "day" in parts:
+            iso += f"-{int(parts['day']):02d}"
+        return iso if valid_date(iso) else None
+    return None
+
+
 def read_fields(
     data: LocatedDict,
     fields: tuple[Field, ...],
@@ -125,13 +156,20 @@ def read_fields(
         elif spec.is_date and text and not valid_date(text) and not (
             spec.undated_ok and text == UNDATED
         ):
-            diags.error(
-                path,
-                line,
-                "K005",
-                f"'{spec.name}' is '{text}', which is not a real date",
-                "write YYYY, YYYY-MM or YYYY-MM-DD, e.g. 1962-10-22"
-                + (", or n.d. when the work is undated" if spec.undated_ok else ""),
-            )
+            forms = "YYYY, YYYY-MM or YYYY-MM-DD, e.g. 1962-10-22" + (
+                ", or n.d. when the work is undated" if spec.undated_ok else "")
+            iso = iso_form(text)
+            if iso is not None:
+                diags.error(path, line, "K005",
+                            f"'{spec.name}' is '{text}'; dates are written {forms}",
+                            f'write it as "{iso}"')
+            elif DATE_PATTERN.match(text):
+                diags.error(path, line, "K005",
+                            f"'{spec.name}' is '{text}', which is not a real date",
+                            f"write {forms}")
+            else:
+                diags.error(path, line, "K005",
+                            f"'{spec.name}' is '{text}', which is not a date in the form "
+                            "YYYY, YYYY-MM or YYYY-MM-DD", f"write {forms}")
         values[spec.name] = text
     return values

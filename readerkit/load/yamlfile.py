@@ -11,6 +11,8 @@ from typing import Any
 
 import yaml
 
+from readerkit.load.yamlwords import explain
+
 MAX_DEPTH = 20
 
 
@@ -30,11 +32,12 @@ class LocatedList(list[Any]):
 
 
 class YamlProblem(Exception):
-    def __init__(self, line: int, message: str, column: int = 0) -> None:
+    def __init__(self, line: int, message: str, column: int = 0, hint: str = "") -> None:
         super().__init__(message)
         self.line = line
         self.column = column  # 1-based; 0 when unknown
         self.message = message
+        self.hint = hint
 
 
 class _Loader(yaml.SafeLoader):
@@ -114,7 +117,7 @@ def load_yaml(text: str, *, first_line: int = 1) -> Any:
         mark = error.problem_mark or error.context_mark
         line = mark.line + 1 if mark else first_line
         column = mark.column + 1 if mark else 0
-        message = error.problem or str(error)
-        raise YamlProblem(line, f"malformed YAML: {message}", column) from None
+        said = explain(error.problem or str(error), text.split("\n"), line, column)
+        raise YamlProblem(line, said.message, said.column or column, said.hint) from None
     except (yaml.YAMLError, ValueError, RecursionError) as error:
         raise YamlProblem(first_line, f"malformed YAML: {error}") from None

@@ -18,7 +18,8 @@ from lxml.etree import _Element
 from readerkit import anchors
 from readerkit.diagnostics import Diagnostics
 from readerkit.model import Annotation, Source
-from readerkit.render.anchoring import Folded, Match, closest_passage, find_quote, fold
+from readerkit.render.anchoring import Folded, Match, find_quote, fold
+from readerkit.render.quote_hints import mismatch_hint
 from readerkit.render.textslots import Slot, ancestors_within, detach, replace_slot, slots
 
 BLOCKS = "//p | //li[not(p)] | //h2 | //h3 | //h4 | //h5 | //h6 | //td | //th | //dd | //dt"
@@ -101,11 +102,10 @@ def place(
                     "copy prefix and suffix from the words right before and after the quote",
                 )
             else:
-                near = closest_passage(folded, annotation.quote)
                 diags.error(
                     annotation.path, line, "A001",
                     f"quote of annotation '{annotation.id}' not found in {source.id}",
-                    f'closest passage: "{near}"' if near else "copy the quote from the source text",
+                    mismatch_hint(folded, annotation.quote),
                 )
             continue
         if len(anchoring.matches) > 1:

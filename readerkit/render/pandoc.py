@@ -45,7 +45,8 @@ from readerkit.htmltools import inner_html
 from readerkit.model import slugify
 from readerkit.render.pandoc_headings import HEADINGS, heading_keys, labels, unique_identifiers
 
-READER = "markdown-raw_html-raw_attribute-raw_tex"
+# implicit_figures off: render/images.py makes every figure itself (with its own checks).
+READER = "markdown-raw_html-raw_attribute-raw_tex-implicit_figures"
 FILTER = Path(__file__).with_name("filters") / "safe.lua"
 FOOTNOTE_LABEL = re.compile(r"\[\^([^\]\s]+)\]")
 FENCE = ":" * 24

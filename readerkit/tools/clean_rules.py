@@ -61,6 +61,15 @@ NAV_RE = re.compile(
 # (kind, pattern). Strong patterns identify junk on their own.
 STRONG_RULES: list[tuple[str, re.Pattern[str]]] = [
     (
+        "advertisement label",
+        re.compile(
+            r"^(?:advertisement|advertising|sponsored(?: content| post)?|paid content|promoted"
+            r"|(?:story|article) continues (?:below|after)(?: (?:this|the))?(?: advertisement| ad)?"
+            r"|advertisement[ -:–—]+(?:scroll|continue|story)\b.*)$",
+            re.IGNORECASE,
+        ),
+    ),
+    (
         "hosting chrome",
         re.compile(
             r"make your own free (?:web)?site|create (?:your own |a )?free (?:web)?site"
@@ -87,6 +96,7 @@ STRONG_RULES: list[tuple[str, re.Pattern[str]]] = [
             r"^leave a (?:reply|comment)\b|^want to join the discussion\??$"
             r"|^feel free to contribute!?$|^cancel reply$|^(?:post|submit) comment$"
             r"|^\d+\s+(?:comments?|replies|responses)$|^(?:no )?comments?$"
+            r"|^(?:\d+|one|two|three) (?:thoughts?|responses?|replies|comments?) (?:on|to) \S"
             r"|your email address will not be published|required fields are marked"
             r"|save my name,? email,? and website|recaptcha"
             r"|notify me of (?:follow-up comments|new posts)|you must be logged in to post",
@@ -146,14 +156,16 @@ WEAK_WINDOW = 3  # non-blank lines either side in which a strong line must appea
 WEAK_MAX_WORDS = 40
 
 SHARE_TOKEN = (
-    r"(?:share(?: (?:on|to|via) \w+)?(?: this(?: article| page| post| story)?)?:?|tweet(?: this)?"
+    r"(?:share(?: (?:on|to|via|by|with) \w+)?(?: this(?: article| page| post| story)?)?:?"
+    r"|tweet(?: this)?"
     r"|pin(?: it)?|e-?mail|print|copy link|facebook|twitter|x|linkedin|whatsapp|reddit"
     r"|pinterest|telegram|like this:?|like loading\.*)"
 )
 SHARE_RE = re.compile(rf"^{SHARE_TOKEN}(?:\s*[|·•,/]?\s*{SHARE_TOKEN})*$", re.IGNORECASE)
 
 RELATED_HEADING_RE = re.compile(
-    r"^(?:related (?:posts?|articles?|resources|stories|content|links|reading)|top articles"
+    r"^(?:related(?: (?:posts?|articles?|resources|stories|content|links|reading))?"
+    r"|top articles"
     r"|latest (?:posts|articles|news)|recent (?:posts|articles)|popular (?:posts|articles)"
     r"|you (?:may|might) also (?:like|enjoy)|more (?:stories|articles) from\b.*|read next"
     r"|trending(?: now)?|recommended for you)$",
@@ -184,6 +196,9 @@ CAPTION_RE = re.compile(
 CAPTION_MAX_WORDS = 25
 
 BYLINE_RE = re.compile(r"^(?:published|posted|updated|last updated|by)\b", re.IGNORECASE)
+# "By Mary Ellen Carter, Staff Correspondent": the name is the author.
+BYLINE_NAME_RE = re.compile(r"^by\s+(?P<name>[^,|•·]+?)\s*(?:[,|•·].*)?$", re.IGNORECASE)
+BYLINE_MAX_WORDS = 12
 
 LINK_FARM_MIN_RUN = 5
 LINK_FARM_MAX_WORDS = 25

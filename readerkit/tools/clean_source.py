@@ -13,8 +13,10 @@ import bisect
 import json
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from pathlib import Path
 
+from readerkit.load.schema import iso_form, valid_date
 from readerkit.sentences import split_sentences
 from readerkit.textnorm import (
     expand_ligatures,
@@ -23,6 +25,7 @@ from readerkit.textnorm import (
     remove_invisibles,
 )
 from readerkit.tools import clean_rules as R
+from readerkit.tools.clean_html import extract, is_html
 from readerkit.tools.clean_junk import (
     Line,
     is_narrative,
@@ -40,6 +43,15 @@ from readerkit.tools.clean_report import JOINED, Change
 class CleanResult:
     markdown: str
     changes: list[Change]
+
+
+@dataclass
+class PageFacts:
+    """What the page says about itself, for the draft's front matter."""
+
+    title: str = ""
+    author: str = ""
+    date: str = ""
 
 
 # --- pure text transforms ----------------------------------------------------------------------
@@ -100,17 +112,37 @@ def _fix_lines(raw: str) -> list[Line]:
     return lines
 
 
-def _classify(lines: list[Line]) -> str:
-    """Mark every junk line with its reason; return the page title taken from the lines."""
+def _classify(lines: list[Line], facts: PageFacts) -> None:
+    """Mark every junk line with its reason; fill in what the page's header lines say."""
     live = [i for i, ln in enumerate(lines) if ln.text]
     mark_rules(lines, live)
     live = [i for i in live if not lines[i].junk]
     mark_author_boxes(lines, live)
     live = [i for i in live if not lines[i].junk]
     mark_captions(lines, live)
+    _take_byline_and_date(lines, facts)
     title = _take_title(lines)  # before the lists, so a repeated title is reported as such
+    facts.title = facts.title or title
     mark_lists(lines, [i for i in live if not lines[i].junk])
-    return title
+
+
+def _take_byline_and_date(lines: list[Line], facts: PageFacts) -> None:
+    """Before the text begins: a byline ("By NAME, ...") and a date line are the page's
+    author and date, not paragraphs of the excerpt."""
+    for ln in lines:
+        if not ln.text or ln.junk:
+            continue
+        if is_narrative(ln.text):
+            break
+        byline = R.BYLINE_NAME_RE.match(ln.text)
+        if byline and word_count(ln.text) <= R.BYLINE_MAX_WORDS and not facts.author:
+            facts.author = byline.group("name").strip()
+            ln.junk = "byline, author moved to front matter"
+            continue
+        iso = ln.text if valid_date(ln.text) else iso_form(ln.text.strip(" .,"))
+        if iso and not facts.date:
+            facts.date = iso
+            ln.junk = "date line, moved to front matter"
 
 
 # --- paragraphs ---------------------------------------------------------------------------------
@@ -204,11 +236,12 @@ def _mark_headings(paras: list[_Para]) -> None:
 # --- entry points -------------------------------------------------------------------------------
 
 
-def _front_matter(title: str, capture_path: str) -> str:
+def _front_matter(facts: PageFacts, capture_path: str) -> str:
     def q(s: str) -> str:
         return json.dumps(s, ensure_ascii=False)  # a JSON string is a valid YAML scalar
 
-    fields = [("title", q(title)), ("kind", "secondary"), ("author", '""'), ("date", '""')]
+    fields = [("title", q(facts.title)), ("kind", "secondary"), ("author", q(facts.author)),
+              ("date", q(facts.date))]
     fields += [("cite", '""'), ("captured_from", q(capture_path)), ("rights", '""')]
     return "---\n" + "".join(f"{k}: {v}\n" for k, v in fields) + "---\n"
 
@@ -228,9 +261,34 @@ def _take_title(lines: list[Line]) -> str:
     return title
 
 
+def captured_from(raw: Path) -> tuple[str, bool]:
+    """The capture's path as `captured_from` gives it, relative to the reader's sources/ folder,
+    and whether the file is really there (else the editor is told where to move it)."""
+    resolved = raw.resolve()
+    for folder in resolved.parents:
+        if folder.name == "sources":
+            return resolved.relative_to(folder).as_posix(), True
+    return f"raw/{raw.name}", False
+
+
 def clean_capture(raw: str, *, capture_path: str) -> CleanResult:
+    """The draft excerpt (front matter + Markdown) and every change, for a text capture or a
+    saved web page (HTML: its main text found first, tools/clean_html.py)."""
+    if not is_html(raw):
+        return _clean_text(raw, capture_path, PageFacts())
+    page = extract(raw)
+    result = _clean_text(page.text, capture_path, PageFacts(page.title, page.author, page.date))
+    # Lines of the extracted text back to lines of the HTML file.
+    moved = [replace(c, line=page.line_of[c.line - 1] if c.line <= len(page.line_of) else 0)
+             for c in result.changes]
+    changes = sorted(moved + page.left_out,
+                     key=lambda c: (c.line, {"removed": 0, "changed": 1}[c.action]))
+    return CleanResult(result.markdown, changes)
+
+
+def _clean_text(raw: str, capture_path: str, facts: PageFacts) -> CleanResult:
     lines = _fix_lines(raw)
-    title = _classify(lines)
+    _classify(lines, facts)
     paras = _paragraphs(lines)
     changes = [Change(ln.no, "removed", ln.junk, ln.raw, None) for ln in lines if ln.junk]
     changes += [
@@ -243,7 +301,7 @@ def clean_capture(raw: str, *, capture_path: str) -> CleanResult:
     paras = [p for p in paras if p.idx and p.text]
     _mark_headings(paras)
     body = "\n\n".join(f"## {p.text}" if p.heading else p.text for p in paras)
-    markdown = _front_matter(title, capture_path) + "\n" + body + "\n"
+    markdown = _front_matter(facts, capture_path) + "\n" + body + "\n"
     order = {"removed": 0, "changed": 1}
     changes.sort(key=lambda c: (c.line, order[c.action]))
     return CleanResult(markdown, changes)

@@ -1,4 +1,5 @@
-"""What WeasyPrint may read while laying out the print edition: files inside the project."""
+"""What WeasyPrint may read while laying out the print edition: files inside the project, and the
+engine's default styles (readerkit/default_styles/)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 import weasyprint
 
 from readerkit.load.files import inside
+from readerkit.stylefiles import DEFAULT_STYLES
 
 
 class ProjectOnlyFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
@@ -22,6 +24,6 @@ class ProjectOnlyFetcher(weasyprint.URLFetcher):  # type: ignore[misc]
             raise ValueError(f"refused to fetch {url}: only files inside the project are read")
         response = weasyprint.urls.URLFetcherResponse(url)
         path = Path(response.path)
-        if not inside(self.root, path):
+        if not inside(self.root, path) and not inside(DEFAULT_STYLES, path):
             raise ValueError(f"refused to read {path}: it is outside the project")
         return super().fetch(url, headers)

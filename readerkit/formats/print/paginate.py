@@ -25,6 +25,7 @@ from typing import Any
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
+from readerkit import stylefiles
 from readerkit.cache import Cache, key
 from readerkit.formats.base import PageMap, PageStart
 from readerkit.formats.print import folios, pagecss, pagestarts, units
@@ -61,7 +62,7 @@ class PrintLayout(PageMap):
     def page_map(self) -> PageMap:
         """The plain page map (picklable: no WeasyPrint objects)."""
         return PageMap(self.pages, self.anchor_pages, self.page_labels, self.page_starts,
-                       self.paper)
+                       self.paper, self.variant)
 
 
 Memo = dict[str, LaidOut]  # unit key (+ first folio) -> its layout, kept across watch rebuilds
@@ -70,8 +71,10 @@ Memo = dict[str, LaidOut]  # unit key (+ first folio) -> its layout, kept across
 class Paginator:
     def __init__(self, project: Project, html_text: str, *, page_size: str, print_shop: bool,
                  store: Cache, style_digest: str, memo: Memo | None = None,
-                 progress: Callable[[str], None] = lambda message: None) -> None:
+                 progress: Callable[[str], None] = lambda message: None,
+                 variant: str = "") -> None:
         self.root = project.root
+        self.variant = variant
         self.units = units.split(html_text)
         self.store = store
         self.memo: Memo = memo if memo is not None else {}
@@ -79,8 +82,8 @@ class Paginator:
         self.laid_out: list[str] = []  # units laid out afresh by this paginator, in order
         self.progress = progress
         self.fetcher = ProjectOnlyFetcher(self.root)
-        self.css = [weasyprint.CSS(filename=str(project.styles_dir / "print.css"),
-                                   url_fetcher=self.fetcher),
+        print_css = stylefiles.resolve(project.styles_dir, "print.css")
+        self.css = [weasyprint.CSS(filename=str(print_css), url_fetcher=self.fetcher),
                     weasyprint.CSS(string=pagecss.page_css(page_size, print_shop=print_shop))]
         fallback = not pagecss.font_available(pagecss.BOOK_FONT)
         if fallback:
@@ -177,7 +180,8 @@ class Paginator:
         size = starts[0].size if starts else (0.0, 0.0)
         result = PrintLayout(pages=offset, anchor_pages=anchor_pages,
                              page_labels=folios.page_labels(offset, body_start),
-                             page_starts=starts, paper=pagecss.paper_name(size))
+                             page_starts=starts, paper=pagecss.paper_name(size),
+                             variant=self.variant)
         if need_pages:
             all_pages = [page for part in laid for page in part.pages]
             # Pages of several documents make one: WeasyPrint's documented way to combine.

@@ -34,6 +34,11 @@ BODY_ID = "body-matter"  # folios restart at 1 (arabic) with the first unit insi
 # Laid out at the end of every unit but the last: a forced break to the next right-hand page
 # (adding a blank left-hand page when needed); the page it lands on is dropped.
 END_MARK_ID = "layout-unit-end"
+# Units the print template marks with these ids, as an editor would call them.
+NAMED_UNITS = {"title-page": "the title page", "contents": "the contents",
+               "introduction": "the introduction", "timeline": "the timeline",
+               "glossary": "the glossary", "bibliography": "the bibliography",
+               "credits": "the credits page"}
 END_MARK = f'<div id="{END_MARK_ID}" style="break-before: right"></div>'
 # Inline style for the second and later copies of an enclosing element.
 QUIET_COPY = "bookmark-level: none; string-set: none"
@@ -49,6 +54,19 @@ class Unit:
     in_body: bool
     last: bool  # the book's last unit: no blank page after it
     referrers: list[_Element]  # its elements with a data-page-ref, in document order
+
+    @property
+    def label(self) -> str:
+        """The unit in the editor's words: "the glossary", a source's or a part's title."""
+        if self.name in NAMED_UNITS:
+            return NAMED_UNITS[self.name]
+        marked = self.document.xpath(f"//*[@{UNIT_ATTR}]")
+        element = marked[0] if marked else self.document
+        title = element.get("data-title") or next(
+            (" ".join("".join(h.itertext()).split()) for h in element.iter("h1", "h2", "h3")), "")
+        if title and "part-opener" in (element.get("class") or "").split():
+            return f"the opening page of part “{title}”"
+        return f"“{title}”" if title else self.name
 
     @property
     def refs(self) -> tuple[str, ...]:

@@ -15,8 +15,10 @@ local function is_safe_url(url)
 end
 
 function Image(img)
-  -- Images are not part of the contract for excerpts or notes: keep the alt text only.
-  return pandoc.Emph(img.caption)
+  -- Never an <img> from here: an inert marker holding the alt text, which render/images.py
+  -- checks (a file of the project's images folders, with alt text) and makes a figure.
+  return pandoc.Span(img.caption, {["data-image-src"] = img.src,
+                                   ["data-image-title"] = img.title})
 end
 
 function Link(link)
