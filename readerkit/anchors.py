@@ -36,6 +36,8 @@ note_call = IdFormat("ref-{}")  # the call of a note (by the note's id), linked 
 paragraph = IdFormat("p-{}-{}")  # a source's n-th numbered paragraph, cited by annotations
 glossary_use = IdFormat("use-{}-{}")  # the first use of a term (slug) in a source
 page_break = IdFormat("page-{}")  # the EPUB's marker of the print page with this folio
+teaching_note = IdFormat("tn-{}")  # a teaching note in the instructor's guide (by its key)
+teaching_mark = IdFormat("tmark-{}")  # its mark in the margin of the passage it belongs to
 footnote_prefix = IdFormat("fn-{}-")  # Pandoc's own footnote ids in one fragment
 
 

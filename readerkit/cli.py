@@ -11,6 +11,8 @@ from pathlib import Path
 
 from readerkit.diagnostics import BuildAborted, Diagnostics
 
+EDITIONS = ("student", "instructor")  # render/editions.py (not imported here: it loads lxml)
+
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
@@ -21,6 +23,11 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
         epilog="Exit status: 0 success, 1 content error, 2 usage error.",
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add_edition(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--edition", action="append", choices=EDITIONS,
+                         help="student (the default) or instructor; give it twice for both "
+                         "(one build: the stages run once)")
 
     def add_root(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--root", type=Path, default=default_root,
@@ -38,6 +45,7 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
                          help="PDF for a print shop: 3 mm bleed and crop marks")
         sub.add_argument("--no-cache", action="store_true",
                          help="build everything afresh, ignoring ROOT/.cache/readerkit")
+        add_edition(sub)
     watch = commands.add_parser(
         "watch", help="rebuild on every save (EPUB first, then PDF) until Ctrl-C",
         description="Rebuild on every save under book/, sources/, styles/ and "
@@ -47,6 +55,7 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
     watch.add_argument("--out", type=Path, help="output folder (default: ROOT/dist)")
     watch.add_argument("--page-size", choices=("letter", "a4", "trade"),
                        help="override book.yaml's page_size")
+    add_edition(watch)
     check = commands.add_parser("check", help="load and validate everything, write nothing")
     add_root(check)
     clean = commands.add_parser(
@@ -57,6 +66,12 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
     clean.add_argument("raw", type=Path, help="the raw capture, e.g. sources/raw/page.txt")
     clean.add_argument("-o", "--output", type=Path, help="write the draft here instead of stdout")
     return parser
+
+
+def _editions(options: argparse.Namespace) -> list[str]:
+    """The editions asked for, each once, in the order of EDITIONS (default: the student's)."""
+    asked = getattr(options, "edition", None) or [EDITIONS[0]]
+    return [edition for edition in EDITIONS if edition in asked]
 
 
 def _report(diags: Diagnostics) -> None:
@@ -84,7 +99,7 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
         from readerkit.watch import watch
 
         return watch(root, out_dir=options.out, strict=options.strict,
-                     page_size=options.page_size)
+                     page_size=options.page_size, editions=_editions(options))
     from readerkit.pipeline import (
         ALL_TARGETS,
         Target,
@@ -92,8 +107,9 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
     )
     from readerkit.progress import terminal_progress
 
-    targets = {"all": ALL_TARGETS, "pdf": (Target("pdf"),), "epub": (Target("epub"),)}.get(
-        options.command, ())  # check: no targets
+    formats = {"all": [t.format for t in ALL_TARGETS], "pdf": ["pdf"], "epub": ["epub"]}.get(
+        options.command, [])  # check: no targets
+    targets = [Target(name, edition) for edition in _editions(options) for name in formats]
     started = time.perf_counter()
     try:
         with terminal_progress() as progress:

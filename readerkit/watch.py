@@ -13,7 +13,7 @@ import os
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
 
@@ -43,9 +43,13 @@ def _relevant(root: Path) -> Callable[[object, str], bool]:
 
 def rebuild(root: Path, *, out_dir: Path | None, strict: bool, page_size: str | None,
             changed: Iterable[str] = (), stream: TextIO = sys.stdout,
-            session: WatchSession | None = None) -> bool:
-    """One rebuild, reported on stream; True when the outputs are current."""
-    from readerkit.pipeline import WatchSession, build
+            session: WatchSession | None = None,
+            editions: Sequence[str] = ("student",)) -> bool:
+    """One rebuild of both formats in each edition, reported on stream; True when the
+    outputs are current."""
+    from readerkit.pipeline import ALL_TARGETS, Target, WatchSession, build
+
+    targets = [Target(t.format, edition) for edition in editions for t in ALL_TARGETS]
 
     def say(text: str) -> None:
         print(text, file=stream, flush=True)
@@ -61,7 +65,7 @@ def rebuild(root: Path, *, out_dir: Path | None, strict: bool, page_size: str | 
             say(f"rebuilt EPUB in {time.perf_counter() - started:.2f} s: {message[6:]}")
 
     try:
-        result = build(root, out_dir=out_dir, strict=strict, page_size=page_size,
+        result = build(root, targets, out_dir=out_dir, strict=strict, page_size=page_size,
                        progress=progress, watch=session or WatchSession())
     except BuildAborted as aborted:
         for diagnostic in aborted.diagnostics.sorted():
@@ -93,7 +97,7 @@ def rebuild(root: Path, *, out_dir: Path | None, strict: bool, page_size: str | 
 
 def watch(root: Path, *, out_dir: Path | None = None, strict: bool = False,
           page_size: str | None = None, stop: threading.Event | None = None,
-          stream: TextIO = sys.stdout) -> int:
+          stream: TextIO = sys.stdout, editions: Sequence[str] = ("student",)) -> int:
     import watchfiles
 
     root = root.resolve()
@@ -102,13 +106,13 @@ def watch(root: Path, *, out_dir: Path | None = None, strict: bool = False,
 
     session = WatchSession()  # laid-out units, kept from one rebuild to the next
     rebuild(root, out_dir=out_dir, strict=strict, page_size=page_size, stream=stream,
-            session=session)
+            session=session, editions=editions)
     try:
         for changes in watchfiles.watch(root, watch_filter=_relevant(root), stop_event=stop,
                                         debounce=300, step=50, raise_interrupt=False):
             rebuild(root, out_dir=out_dir, strict=strict, page_size=page_size,
                     changed=[path for _change, path in changes], stream=stream,
-                    session=session)
+                    session=session, editions=editions)
     except KeyboardInterrupt:
         pass
     print("stopped watching", file=stream, flush=True)

@@ -13,6 +13,7 @@ import os
 import textwrap
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from typing import ClassVar
@@ -20,7 +21,7 @@ from typing import ClassVar
 from lxml import etree
 from lxml import html as lxml_html
 
-from readerkit.document import BookDoc
+from readerkit.document import BookDoc, TeachingNoteDoc
 from readerkit.formats import page_markers, templating, xhtml
 from readerkit.formats.base import PageMap
 from readerkit.formats.xhtml import Page
@@ -66,6 +67,9 @@ def _pages(book: BookDoc) -> list[Page]:
     if book.bibliography:
         pages.append(Page("bibliography", "bibliography.xhtml", "epub/bibliography.xhtml.j2",
                           "Bibliography"))
+    if book.guide:
+        pages.append(Page("instructors-guide", "instructors-guide.xhtml",
+                          "epub/guide.xhtml.j2", "Instructor’s guide"))
     return pages
 
 
@@ -80,7 +84,8 @@ def _toc(book: BookDoc) -> list[TocEntry]:
         ))
     for name, label, present in (("timeline", "Timeline", book.timeline),
                                  ("glossary", "Glossary", book.glossary),
-                                 ("bibliography", "Bibliography", book.bibliography)):
+                                 ("bibliography", "Bibliography", book.bibliography),
+                                 ("instructors-guide", "Instructor’s guide", book.guide)):
         if present:
             entries.append(TocEntry(label, f"{name}.xhtml"))
     return entries
@@ -193,6 +198,15 @@ def timeline_image(book: BookDoc) -> dict[str, str] | None:
             "svg": svg}  # the caption as in print
 
 
+def _page_of(print_pages: PageMap | None) -> Callable[[TeachingNoteDoc], str]:
+    """Where a teaching note's mark is in print ("p. 14"), for the guide's headings."""
+    def page_of(note: TeachingNoteDoc) -> str:
+        index = print_pages.anchor_pages.get(note.mark_id) if print_pages else None
+        return f"p.\u00a0{print_pages.page_labels[index]}" if print_pages and index is not None \
+            else "Print page unknown"
+    return page_of
+
+
 def package(book: BookDoc, print_pages: PageMap | None) -> bytes:
     """The EPUB file; with the print page map, it carries the print edition's page numbers."""
     project = book.project
@@ -208,6 +222,7 @@ def package(book: BookDoc, print_pages: PageMap | None) -> bytes:
         "landmarks": _landmarks(book, pages),
         "page_list": [],
         "timeline_image": figure,
+        "page_of": _page_of(print_pages),
     }
 
     def render(page: Page, **extra: object) -> etree._Element:
@@ -284,7 +299,7 @@ class Epub:
     needs_print_pages: ClassVar[bool] = False
 
     def write(self, book: BookDoc, pages: PageMap | None) -> dict[str, bytes]:
-        return {f"{book.project.book.slug}.epub": package(book, pages)}
+        return {f"{book.file_stem}.epub": package(book, pages)}
 
 
 FORMAT = Epub

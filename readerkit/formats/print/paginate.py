@@ -67,6 +67,12 @@ class PrintLayout(PageMap):
 Memo = dict[str, LaidOut]  # unit key (+ first folio) -> its layout, kept across watch rebuilds
 
 
+def forget_unused(memo: Memo, used: set[str]) -> None:
+    """Keep in memory only the units this build used (of every edition it laid out)."""
+    for stale in set(memo) - used:
+        del memo[stale]
+
+
 class Paginator:
     def __init__(self, project: Project, html_text: str, *, page_size: str, print_shop: bool,
                  store: Cache, style_digest: str, memo: Memo | None = None,
@@ -158,8 +164,6 @@ class Paginator:
                 break
             guess = known
         self.store.put_object("folios", guess_key, known)
-        for stale in set(self.memo) - self.used:  # keep only this build's units in memory
-            del self.memo[stale]
         return self._stitch([done[unit.index] for unit in self.units], need_pages)
 
     def _stitch(self, laid: list[LaidOut], need_pages: bool) -> PrintLayout:
