@@ -27,6 +27,7 @@ from readerkit.formats.base import PageMap
 from readerkit.formats.xhtml import Page
 from readerkit.render import timeline_chart
 
+INSTRUCTOR_CSS = "epub-instructor.css"  # under styles/: the instructor edition's own rules
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 <container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
@@ -246,6 +247,9 @@ def package(book: BookDoc, print_pages: PageMap | None) -> bytes:
     xhtml.link_across_files(pages)
     files: dict[str, bytes] = {page.href: xhtml.serialise(page.tree) for page in pages}
     files["css/epub.css"] = (project.styles_dir / "epub.css").read_bytes()
+    extra = project.styles_dir / INSTRUCTOR_CSS
+    if book.guide and extra.is_file():  # the instructor edition's rules: none for students
+        files["css/epub.css"] += b"\n" + extra.read_bytes()
     files["images/cover.svg"] = cover_svg(book).encode()
     manifest = [
         {"id": page.id, "href": page.href,
@@ -295,7 +299,7 @@ class Epub:
 
     name: ClassVar[str] = "epub"
     needs_page_map: ClassVar[bool] = True  # its page list gives the print edition's pages
-    own_styles: ClassVar[tuple[str, ...]] = ("epub.css", "templates/epub/")
+    own_styles: ClassVar[tuple[str, ...]] = ("epub.css", INSTRUCTOR_CSS, "templates/epub/")
     needs_print_pages: ClassVar[bool] = False
 
     def write(self, book: BookDoc, pages: PageMap | None) -> dict[str, bytes]:

@@ -165,6 +165,20 @@ def _placed_annotations(book: BookDoc, project: Project, diags: Diagnostics
     return placed
 
 
+CONTAINERS = ("ul", "ol", "dl", "blockquote", "div", "section", "li", "figure")
+BLOCKS = (*CONTAINERS, "p", "dt", "dd", "h1", "h2", "h3", "h4", "h5", "h6", "pre")
+
+
+def _innermost_last(block: _Element) -> _Element:
+    """A div's mark goes beside the end of the block before it: in a list, its last item."""
+    while block.tag in CONTAINERS:
+        children = [child for child in block if isinstance(child.tag, str)]
+        if not children or children[-1].tag not in BLOCKS:
+            break
+        block = children[-1]
+    return block
+
+
 def _render(project: Project, pieces: list[_Piece]) -> pandoc.Rendered:
     frags = []
     for piece in pieces:
@@ -212,7 +226,6 @@ def _insert_marks(block: _Element, marks: list[TeachingNoteDoc]) -> None:
     else:
         holder.tail, block.text = block.text, None
         block.insert(0, holder)
-    block.set("class", f"{block.get('class') or ''} has-teaching-mark".strip())
 
 
 def instructor_book(book: BookDoc, project: Project) -> BookDoc:
@@ -245,7 +258,7 @@ def instructor_book(book: BookDoc, project: Project) -> BookDoc:
             if not blocks:
                 continue  # an empty text: nowhere to mark
             count = len([c for c in before if isinstance(c.tag, str)])
-            block, offset = blocks[max(0, min(count, len(blocks)) - 1)], 1 << 30
+            block, offset = _innermost_last(blocks[max(0, min(count, len(blocks)) - 1)]), 1 << 30
         position = next(i for i, element in enumerate(tree.iter()) if element is block)
         located.append(((order[piece.origin], position, offset), piece, block))
     located.sort(key=lambda item: item[0])

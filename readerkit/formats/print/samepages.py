@@ -45,8 +45,9 @@ def first_difference(student: PageMap, instructor: PageMap) -> str | None:
                     f"{instructor.page_labels[index]} in the instructor edition")
         mine, theirs = _start(student.page_starts, index), _start(instructor.page_starts, index)
         if mine[:2] != theirs[:2]:
-            return (f"{where} begins differently in the instructor edition: "
-                    f"'{theirs[2]}' instead of '{mine[2]}'")
+            return (f"{where} begins differently in the instructor edition: at '{theirs[2]}' "
+                    f"({theirs[0]}, after {theirs[1]} letters) instead of '{mine[2]}' "
+                    f"({mine[0]}, after {mine[1]} letters)")
         ids, other = student_ids.get(index, set()), instructor_ids.get(index, set())
         if ids != other:
             moved = sorted(ids ^ other)[0]
