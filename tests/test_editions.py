@@ -15,9 +15,9 @@ from pathlib import Path
 from typing import Any
 
 import pypdf
-from lxml import html as lxml_html
 import pytest
 from conftest import MINI, REPO, copy_reader, run_build
+from lxml import html as lxml_html
 
 from readerkit.formats.base import PageMap, PageStart
 from readerkit.formats.print.samepages import first_difference

@@ -27,11 +27,13 @@ from weasyprint.text.fonts import FontConfiguration
 
 from readerkit.cache import Cache, key
 from readerkit.formats.base import PageMap, PageStart
-from readerkit.formats.print import folios, pagecss, pagestarts, units
+from readerkit.formats.print import folios, notekeep, pagecss, pagestarts, units
 from readerkit.formats.print.fetcher import ProjectOnlyFetcher
 from readerkit.model import Project
 
 MAX_PASSES = 5  # page references settle in one or two passes; this bounds a pathological book
+MAX_NOTE_RETRIES = 3  # layouts of a unit again to keep a note on its call's page
+FIRST_ORPHANS = 3  # print.css asks for 2: one more moves the paragraph, not the note
 UNIT_ENTRIES_KEPT = 5000  # cached unit layouts (a few KB each)
 
 
@@ -97,7 +99,23 @@ class Paginator:
                              style_digest)
 
     def _render(self, unit: units.Unit, html: str, first_folio: int) -> LaidOut:
-        first_page = weasyprint.CSS(string=f"@page :first {{ counter-reset: page {first_folio} }}")
+        """The unit laid out; again, with a paragraph's orphans raised, while WeasyPrint
+        defers a note past its call's page (formats/print/notekeep.py)."""
+        orphans: dict[str, int] = {}
+        laid = self._render_once(unit, html, first_folio, "")
+        for _attempt in range(MAX_NOTE_RETRIES):
+            split = notekeep.deferred_breaks(laid.pages, laid.layout.starts)
+            if not split:
+                break
+            for anchor in split:
+                orphans[anchor] = orphans.get(anchor, FIRST_ORPHANS - 1) + 1
+            laid = self._render_once(unit, html, first_folio, notekeep.rule(orphans))
+        return laid
+
+    def _render_once(self, unit: units.Unit, html: str, first_folio: int,
+                     extra_css: str) -> LaidOut:
+        first_page = weasyprint.CSS(string=f"@page :first {{ counter-reset: page {first_folio} }}"
+                                    + extra_css)
         document = weasyprint.HTML(string=html, base_url=str(self.root) + "/",
                                    url_fetcher=self.fetcher).render(
             stylesheets=[*self.css, first_page], font_config=self.font_config)
