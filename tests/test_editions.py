@@ -343,3 +343,55 @@ def test_split_divs(case: str, markdown: str, student: str, inside: list[str]) -
     assert kept == student
     assert [div.markdown for div in divs] == inside
     assert kept.count("\n") == markdown.count("\n")  # every later line keeps its number
+
+
+def test_the_no_op_check_knows_the_edition(tmp_path: Path) -> None:
+    root = copy_reader(MINI, tmp_path / "reader")
+
+    def build(*editions_asked: str) -> str:
+        args = [arg for edition in editions_asked for arg in ("--edition", edition)]
+        done = run_build("epub", "--root", str(root), *args)
+        assert done.returncode == 0, done.stderr
+        return done.stdout + done.stderr
+
+    assert "wrote" in build("student")
+    first = build("instructor")  # not "up to date": the student build made no instructor file
+    assert "pump-reader-instructor.epub" in first and "up to date" not in first
+    assert "up to date" in build("instructor")
+    assert "up to date" in build("student")
+    both = build("student", "instructor")  # another set of targets: built, the same bytes
+    assert "up to date" not in both
+    assert sorted(p.name for p in (root / "dist").iterdir()) == [
+        "pump-reader-instructor.epub", "pump-reader.epub"]
+
+
+def test_watch_rebuilds_both_editions_and_lays_out_shared_units_once(tmp_path: Path) -> None:
+    import io
+
+    from readerkit.pipeline import WatchSession
+    from readerkit.watch import rebuild
+
+    root = copy_reader(MINI, tmp_path / "reader")
+    session, stream = WatchSession(), io.StringIO()
+    both = ("student", "instructor")
+    assert rebuild(root, out_dir=None, strict=False, page_size=None, stream=stream,
+                   session=session, editions=both)
+    names = sorted(p.name for p in (root / "dist").iterdir())
+    assert names == ["pump-reader-instructor.epub", "pump-reader-instructor.pdf",
+                     "pump-reader.epub", "pump-reader.pdf"]
+    # An edit to the instructor's note changes only the instructor edition's unit and guide.
+    notes = root / "book" / "annotations" / "pump-essay.yaml"
+    notes.write_text(notes.read_text().replace("Ask students", "Ask the class"))
+    stream.truncate(0)
+    assert rebuild(root, out_dir=None, strict=False, page_size=None, stream=stream,
+                   session=session, editions=both)
+    laid = re.search(r"laid out: (.*) \(", stream.getvalue())
+    assert laid is not None, stream.getvalue()
+    assert laid.group(1) == "instructors-guide", stream.getvalue()
+    assert "Ask the class" in _folded_pdf(root / "dist" / "pump-reader-instructor.pdf", True)
+    assert "askthe" not in _folded_pdf(root / "dist" / "pump-reader.pdf", False)
+
+
+def _folded_pdf(pdf: Path, plain: bool) -> str:
+    text = " ".join(page.extract_text() or "" for page in pypdf.PdfReader(pdf).pages)
+    return " ".join(text.split()) if plain else _folded(text)
