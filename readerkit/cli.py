@@ -58,6 +58,14 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
     add_edition(watch)
     check = commands.add_parser("check", help="load and validate everything, write nothing")
     add_root(check)
+    rights = commands.add_parser(
+        "permissions", help="the course pack's permissions table (and OUT/<slug>-permissions.csv)",
+        description="For each source: rights holder, permission status, the print pages it "
+        "occupies and their count, the words quoted and their share of the captured original.")
+    add_root(rights)
+    rights.add_argument("--out", type=Path, help="output folder (default: ROOT/dist)")
+    rights.add_argument("--page-size", choices=("letter", "a4", "trade"),
+                        help="override book.yaml's page_size")
     clean = commands.add_parser(
         "clean-source", help="turn a raw web capture into a draft excerpt (Markdown)",
         description="Clean one raw capture: the draft goes to stdout (or -o), the report of "
@@ -100,6 +108,8 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
 
         return watch(root, out_dir=options.out, strict=options.strict,
                      page_size=options.page_size, editions=_editions(options))
+    if options.command == "permissions":
+        return _permissions(root, options)
     from readerkit.pipeline import (
         ALL_TARGETS,
         Target,
@@ -146,6 +156,22 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
               file=sys.stderr)
     if result.outputs:
         print(f"built in {elapsed:.1f} s ({_summary(result.diagnostics)})", file=sys.stderr)
+    return EXIT_OK
+
+
+def _permissions(root: Path, options: argparse.Namespace) -> int:
+    from readerkit.pipeline import permissions_table
+
+    try:
+        path, table, diags = permissions_table(root, out_dir=options.out, strict=options.strict,
+                                               page_size=options.page_size)
+    except BuildAborted as aborted:
+        _report(aborted.diagnostics)
+        print(f"failed: {_summary(aborted.diagnostics)}; nothing was written", file=sys.stderr)
+        return EXIT_CONTENT
+    _report(diags)
+    sys.stdout.write(table)
+    print(f"wrote {path}")
     return EXIT_OK
 
 

@@ -17,6 +17,8 @@ SOURCE_KIND_LABELS = {
     "secondary": "Secondary source",
     "attributed": "Attributed words, not a document",
 }
+PERMISSIONS = ("public-domain", "licensed", "fair-use", "requested", "cleared")
+PRINTABLE = ("public-domain", "licensed", "cleared")  # what a copy shop may print (W004)
 PAGE_SIZES = ("letter", "a4", "trade")  # the print edition's papers (formats/print/pagecss.py)
 
 
@@ -72,6 +74,8 @@ class Source:
     body_line: int  # file line on which the Markdown body starts
     line_of: dict[str, int] = field(default_factory=dict)
     quoted_in: str = ""  # bibliography key of the work the excerpt is quoted from, if not `cite`
+    permission: str = ""  # one of PERMISSIONS: the status of the right to reproduce it
+    rights_holder: str = ""  # who holds the rights, where known
 
     @property
     def kind_label(self) -> str:

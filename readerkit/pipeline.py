@@ -28,6 +28,7 @@ from readerkit.load.project import load_project
 from readerkit.model import Project
 from readerkit.render import assemble, editions, fragments
 from readerkit.render.pandoc import PandocFailed
+from readerkit.tools import permissions
 
 if TYPE_CHECKING:  # the print edition imports WeasyPrint (slow): only when something is built
     from readerkit.formats.base import Format, PageMap
@@ -199,6 +200,9 @@ def build(
     with activated(store if store.enabled else None):
         progress("loading and checking")
         project, diags = load_checked(root, strict=strict)
+        if print_shop and any(target.format == "pdf" for target in targets):
+            permissions.print_shop_warnings(project, diags)
+            _stop_on_errors(diags, strict)
         lap("load+check")
         progress(f"converting with Pandoc ({len(project.sources)} sources)")
         book = assemble_book(project, diags)
@@ -331,6 +335,25 @@ def _write_edition(book: BookDoc, targets: Sequence[Target], out: Path, result: 
     result.laid_out += paginator.laid_out
     result.units = max(result.units, len(paginator.units))
     return layout.page_map()
+
+
+def permissions_table(root: Path, *, out_dir: Path | None = None, strict: bool = False,
+                      page_size: str | None = None) -> tuple[Path, str, Diagnostics]:
+    """`build.py permissions`: the table (as text) and its CSV, written to
+    OUT/<slug>-permissions.csv, from the student edition's layout (cached units reused)."""
+    store = Cache.for_project(root, enabled=True)
+    with activated(store):
+        project, diags = load_checked(root, strict=strict)
+        book = assemble_book(project, diags)
+        _stop_on_errors(diags, strict)
+        pages = _write_edition(book, [], root, BuildResult(diags), store, lambda name: None,
+                               lambda message: None, None, {}, set(), {},
+                               page_size=page_size or project.book.page_size,
+                               print_shop=False)
+    table = permissions.rows(book, pages)
+    path = (out_dir or root / "dist").resolve() / f"{project.book.slug}-permissions.csv"
+    write_atomically(path, permissions.as_csv(table).encode())
+    return path, permissions.as_text(table), diags
 
 
 def _cached_files(store: Cache, kind: str, cache_key: str) -> dict[str, bytes] | None:

@@ -19,6 +19,7 @@ from readerkit.model import (
     ANNOTATION_KINDS,
     AUDIENCES,
     PAGE_SIZES,
+    PERMISSIONS,
     SOURCE_KINDS,
     Annotation,
     Book,
@@ -53,6 +54,8 @@ SOURCE_FIELDS = (
     Field("captured_from"),
     Field("quoted_in"),
     Field("rights"),
+    Field("permission", choices=PERMISSIONS),
+    Field("rights_holder"),
 )
 ANNOTATION_FIELDS = (
     Field("id", required=True),
