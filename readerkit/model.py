@@ -20,6 +20,7 @@ SOURCE_KIND_LABELS = {
 PERMISSIONS = ("public-domain", "licensed", "fair-use", "requested", "cleared")
 PRINTABLE = ("public-domain", "licensed", "cleared")  # what a copy shop may print (W004)
 PAGE_SIZES = ("letter", "a4", "trade")  # the print edition's papers (formats/print/pagecss.py)
+OPENINGS = ("recto", "any")  # book.yaml `openings`: units on right-hand pages, or either side
 
 
 def slugify(text: str) -> str:
@@ -57,6 +58,7 @@ class Book:
     parts: list[Part]
     line_of: dict[str, int] = field(default_factory=dict)
     loaded: bool = True  # False: book.yaml was unusable (reported); a stand-in so checks still run
+    openings: str = "recto"  # one of OPENINGS: where parts, sources and appendices start
 
 
 @dataclass

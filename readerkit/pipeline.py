@@ -288,7 +288,8 @@ def _write_edition(book: BookDoc, targets: Sequence[Target], out: Path, result: 
         html_text = print_html.print_html(book, verso_marks=verso)
         paginator = paginate.Paginator(
             project, html_text, page_size=page_size, print_shop=print_shop, store=store,
-            style_digest=style_digest, memo=memo, progress=progress)
+            style_digest=style_digest, memo=memo, progress=progress,
+            openings=project.book.openings)
         cache_keys = {fmt.name: key(fmt.name, paginator.style_key, html_text,
                                     project.book.identifier) for fmt in printing}
         cached = {name: _cached_files(store, name, cache_key)

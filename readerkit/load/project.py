@@ -18,6 +18,7 @@ from readerkit.load.yamlfile import LocatedDict, LocatedList, YamlProblem, load_
 from readerkit.model import (
     ANNOTATION_KINDS,
     AUDIENCES,
+    OPENINGS,
     PAGE_SIZES,
     PERMISSIONS,
     SOURCE_KINDS,
@@ -41,6 +42,7 @@ BOOK_FIELDS = (
     Field("date", is_date=True),
     Field("edition"),
     Field("page_size", choices=PAGE_SIZES),
+    Field("openings", choices=OPENINGS),
     Field("introduction"),
     Field("parts", object),  # validated item by item below
 )
@@ -170,6 +172,7 @@ def load_book(root: Path, diags: Diagnostics) -> Book | None:
         date=values["date"],
         edition=values["edition"],
         page_size=values["page_size"] or "letter",
+        openings=values["openings"] or "recto",
         introduction_path=intro_path,
         introduction=introduction,
         parts=parts,
