@@ -93,11 +93,11 @@ SOURCE_HEAD = (
 CASES = [
     # --- files -----------------------------------------------------------------------------
     Case("F001", [replace_bytes(SNOW, b"proceeding", b"proc\xe9eding")], [
-        "sources/snow-letter.md:10: F001 file is not UTF-8 (byte 0xe9 at offset 156)\n"
+        "sources/snow-letter.md:11: F001 file is not UTF-8 (byte 0xe9 at offset 182)\n"
         "    hint: save the file as UTF-8 in your editor",
     ]),
     Case("F002", [append(SNOW, "x" * 2_000_000)], [
-        "sources/snow-letter.md: F002 file is 2,000,395 bytes; the limit is 2,000,000\n"
+        "sources/snow-letter.md: F002 file is 2,000,421 bytes; the limit is 2,000,000\n"
         "    hint: split the file or cut the excerpt; no content file needs to be this large",
     ]),
     Case("F003", [replace(BOOK, "intro: intros/evidence.md", "intro: ../../../../etc/passwd")], [
@@ -143,7 +143,7 @@ CASES = [
     Case("K001", [replace(BOOK, "edition:", "colour:")], [
         "book/book.yaml:8: K001 unknown key 'colour' in book.yaml\n"
         "    hint: allowed keys: title, subtitle, editors, lang, identifier, slug, date, "
-        "edition, page_size, introduction, parts",
+        "edition, page_size, openings, introduction, parts",
     ]),
     Case("K002", [replace(SNOW, "author: John Snow\n", "")], [
         "sources/snow-letter.md:2: K002 source front matter is missing required 'author'",
@@ -297,7 +297,7 @@ CASES = [
         "bibliography.bib\n    hint: did you mean 'snow1855'?",
     ]),
     Case("B003", [append(SNOW, "\nAs @snow185 wrote.\n")], [
-        "sources/snow-letter.md:16: B003 citation key 'snow185' is not in bibliography.bib\n"
+        "sources/snow-letter.md:17: B003 citation key 'snow185' is not in bibliography.bib\n"
         "    hint: did you mean 'snow1855'?",
     ]),
     Case("B003", [replace(SNOW, "cite: snow1855\n", "cite: snow1855\nquoted_in: editr2026\n")], [
@@ -378,12 +378,12 @@ CASES = [
     ], anchoring=True),
     # --- Markdown Pandoc would choke on ---------------------------------------------------------
     Case("M001", [append(SNOW, "\nA [b [c [d [e [f]]]]] g.\n")], [
-        "sources/snow-letter.md:16: M001 square brackets nested 5 deep; the limit is 4\n"
+        "sources/snow-letter.md:17: M001 square brackets nested 5 deep; the limit is 4\n"
         "    hint: Pandoc slows down sharply on deep nesting: close some brackets, or escape "
         "literal ones as \\[ and \\]",
     ]),
     Case("M001", [append(SNOW, "\n" + "> " * 11 + "Deep.\n")], [
-        "sources/snow-letter.md:16: M001 block quotes nested 11 deep; the limit is 10\n"
+        "sources/snow-letter.md:17: M001 block quotes nested 11 deep; the limit is 10\n"
         "    hint: remove the extra '>' markers",
     ]),
     # --- warnings ---------------------------------------------------------------------------
