@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 .PHONY: all pdf epub check watch test lint bench clean fonts qpdf
 
 all: $(STAMP) fonts
-	$(PY) build.py all
+	$(PY) build.py all --edition student --edition instructor
 
 pdf epub check: $(STAMP) fonts
 	$(PY) build.py $@

@@ -40,6 +40,8 @@ headnote = IdFormat("headnote-{}")  # a source's headnote, by the source's id
 index_entry = IdFormat("idx-{}")  # an index heading, by its slug
 index_use = IdFormat("ixu-{}-{}-{}")  # the n-th marked use of a heading (slug) in a source
 page_break = IdFormat("page-{}")  # the EPUB's marker of the print page with this folio
+teaching_note = IdFormat("tn-{}")  # a teaching note in the instructor's guide (by its key)
+teaching_mark = IdFormat("tmark-{}")  # its mark in the margin of the passage it belongs to
 footnote_prefix = IdFormat("fn-{}-")  # Pandoc's own footnote ids in one fragment
 
 

@@ -11,6 +11,8 @@ from pathlib import Path
 
 from readerkit.diagnostics import BuildAborted, Diagnostics
 
+EDITIONS = ("student", "instructor")  # render/editions.py (not imported here: it loads lxml)
+
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
 
@@ -36,6 +38,7 @@ COMMAND_EXAMPLES = {
     "init": 'init ../influenza --title "The 1918 Influenza" --lang en-GB',
     "import-annotations": "import-annotations hypothesis-export.json --dry-run",
     "export-annotations": "export-annotations -o annotations.jsonld --edition student",
+    "permissions": "permissions --root ../influenza   (also writes dist/<slug>-permissions.csv)",
 }
 
 
@@ -46,6 +49,11 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
     commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add_edition(sub: argparse.ArgumentParser) -> None:
+        sub.add_argument("--edition", action="append", choices=EDITIONS,
+                         help="student (the default) or instructor; give it twice for both "
+                         "(one build: the stages run once)")
 
     def add_root(sub: argparse.ArgumentParser) -> None:
         sub.add_argument("--root", type=Path, default=default_root,
@@ -63,6 +71,7 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
                          help="PDF for a print shop: 3 mm bleed and crop marks")
         sub.add_argument("--no-cache", action="store_true",
                          help="build everything afresh, ignoring ROOT/.cache/readerkit")
+        add_edition(sub)
     watch = commands.add_parser(
         "watch", help="rebuild on every save (EPUB first, then PDF) until Ctrl-C",
         description="Rebuild on every save under book/, sources/, styles/ and "
@@ -75,8 +84,17 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
     watch.add_argument("--no-cache", action="store_true",
                        help="do not use ROOT/.cache/readerkit (laid-out pages are still kept "
                        "in memory from one save to the next)")
+    add_edition(watch)
     check = commands.add_parser("check", help="load and validate everything, write nothing")
     add_root(check)
+    rights = commands.add_parser(
+        "permissions", help="the course pack's permissions table (and OUT/<slug>-permissions.csv)",
+        description="For each source: rights holder, permission status, the print pages it "
+        "occupies and their count, the words quoted and their share of the captured original.")
+    add_root(rights)
+    rights.add_argument("--out", type=Path, help="output folder (default: ROOT/dist)")
+    rights.add_argument("--page-size", choices=("letter", "a4", "trade"),
+                        help="override book.yaml's page_size")
     clean = commands.add_parser(
         "clean-source", help="turn a raw web capture into a draft excerpt (Markdown)",
         description="Clean one raw capture: the draft goes to stdout (or -o), the report of "
@@ -107,6 +125,12 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
         "  " + sub.format_usage().removeprefix("usage: ") for sub in
         commands.choices.values()) + "\n" + EXAMPLES
     return parser
+
+
+def _editions(options: argparse.Namespace) -> list[str]:
+    """The editions asked for, each once, in the order of EDITIONS (default: the student's)."""
+    asked = getattr(options, "edition", None) or [EDITIONS[0]]
+    return [edition for edition in EDITIONS if edition in asked]
 
 
 def _report(diags: Diagnostics) -> None:
@@ -144,7 +168,10 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
         from readerkit.watch import watch
 
         return watch(root, out_dir=options.out, strict=options.strict,
-                     page_size=options.page_size, use_cache=not options.no_cache)
+                     page_size=options.page_size, use_cache=not options.no_cache,
+                     editions=_editions(options))
+    if options.command == "permissions":
+        return _permissions(root, options)
     from readerkit.pipeline import (
         ALL_TARGETS,
         Target,
@@ -152,8 +179,9 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
     )
     from readerkit.progress import terminal_progress
 
-    targets = {"all": ALL_TARGETS, "pdf": (Target("pdf"),), "epub": (Target("epub"),)}.get(
-        options.command, ())  # check: no targets
+    formats = {"all": [t.format for t in ALL_TARGETS], "pdf": ["pdf"], "epub": ["epub"]}.get(
+        options.command, [])  # check: no targets
+    targets = [Target(name, edition) for edition in _editions(options) for name in formats]
     started = time.perf_counter()
     try:
         with terminal_progress() as progress:
@@ -207,6 +235,22 @@ def _init(folder: Path, title: str, lang: str) -> int:
     print(f"created a new reader in {folder}\n"
           f"next: python build.py --root {folder}   (builds {folder}/dist/*.pdf and *.epub)\n"
           f"      then edit {folder}/book/book.yaml and the files it names", file=sys.stderr)
+    return EXIT_OK
+
+
+def _permissions(root: Path, options: argparse.Namespace) -> int:
+    from readerkit.pipeline import permissions_table
+
+    try:
+        path, table, diags = permissions_table(root, out_dir=options.out, strict=options.strict,
+                                               page_size=options.page_size)
+    except BuildAborted as aborted:
+        _report(aborted.diagnostics)
+        print(f"failed: {_summary(aborted.diagnostics)}; nothing was written", file=sys.stderr)
+        return EXIT_CONTENT
+    _report(diags)
+    sys.stdout.write(table)
+    print(f"wrote {path}")
     return EXIT_OK
 
 

@@ -22,6 +22,7 @@ KIND_LABELS = {
     "question": "Question",
     "crossref": "Cross-reference",
     "source": "Note",
+    "teaching": "Teaching note",
 }
 
 
@@ -190,6 +191,25 @@ class IndexDoc:
 
 
 @dataclass
+class TeachingNoteDoc:
+    """A teaching note of the instructor edition (render/editions.py): printed in the
+    Instructor's guide, headed by where it belongs, with a mark in the margin there."""
+
+    number: int  # T1, T2... in book order
+    id: str  # its id in the guide (readerkit.anchors.teaching_note)
+    mark_id: str  # its mark's id (readerkit.anchors.teaching_mark), in the passage's block
+    kind: str  # an annotation's kind, or "teaching" for an `::: instructor` div
+    html: str
+    where: str  # "Introduction", a part intro, a source's title
+    where_anchor: str  # the id of that introduction, part or source
+    paragraph: int | None  # the source paragraph's number, if it is one
+
+    @property
+    def label(self) -> str:
+        return KIND_LABELS.get(self.kind, "Teaching note")
+
+
+@dataclass
 class BookDoc:
     """The whole book, in reading order, for every format."""
 
@@ -204,6 +224,14 @@ class BookDoc:
     index: list[IndexDoc] = field(default_factory=list)  # alphabetical
     # The image files the book's figures show (render/images.py): each format copies them.
     images: list[ImageDoc] = field(default_factory=list)
+    edition: str = "student"  # render/editions.py: "student" or "instructor"
+    guide: list[TeachingNoteDoc] = field(default_factory=list)  # the instructor edition's
+
+    @property
+    def file_stem(self) -> str:
+        """Output files' name: the slug, with the edition's name for any but the student's."""
+        slug = self.project.book.slug
+        return slug if self.edition == "student" else f"{slug}-{self.edition}"
 
     @property
     def sources(self) -> list[SourceDoc]:

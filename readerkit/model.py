@@ -17,6 +17,8 @@ SOURCE_KIND_LABELS = {
     "secondary": "Secondary source",
     "attributed": "Attributed words, not a document",
 }
+PERMISSIONS = ("public-domain", "licensed", "fair-use", "requested", "cleared")
+PRINTABLE = ("public-domain", "licensed", "cleared")  # what a copy shop may print (W005)
 PAGE_SIZES = ("letter", "a4", "trade")  # the print edition's papers (formats/print/pagecss.py)
 LETTER_REGIONS = ("US", "CA")  # where US Letter is the office paper; A4 everywhere else
 
@@ -31,6 +33,7 @@ def default_page_size(lang: str) -> str:
     if region is None:
         return "letter"
     return "letter" if region in LETTER_REGIONS else "a4"
+OPENINGS = ("recto", "any")  # book.yaml `openings`: units on right-hand pages, or either side
 
 
 def slugify(text: str) -> str:
@@ -84,6 +87,7 @@ class Book:
     parts: list[Part]
     line_of: dict[str, int] = field(default_factory=dict)
     loaded: bool = True  # False: book.yaml was unusable (reported); a stand-in so checks still run
+    openings: str = "recto"  # one of OPENINGS: where parts, sources and appendices start
 
 
 @dataclass
@@ -103,6 +107,8 @@ class Source:
     quoted_in: str = ""  # bibliography key of the work the excerpt is quoted from, if not `cite`
     url: str = ""  # the original web address (annotation import/export); optional
     headnote: str = ""  # Markdown: the editors' note printed between the header and the text
+    permission: str = ""  # one of PERMISSIONS: the status of the right to reproduce it
+    rights_holder: str = ""  # who holds the rights, where known
 
     @property
     def kind_label(self) -> str:

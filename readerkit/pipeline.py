@@ -29,11 +29,12 @@ from readerkit.htmltools import parse_fragment, text_of
 from readerkit.load import bibcheck
 from readerkit.load.project import load_project
 from readerkit.model import Project
-from readerkit.render import assemble, fragments, images
+from readerkit.render import assemble, editions, fragments, images
 from readerkit.render.pandoc import PandocFailed, Rendered
+from readerkit.tools import permissions
 
 if TYPE_CHECKING:  # the print edition imports WeasyPrint (slow): only when something is built
-    from readerkit.formats.base import Format
+    from readerkit.formats.base import Format, PageMap
     from readerkit.formats.print.paginate import Memo, Paginator, PrintLayout
 
 Progress = Callable[[str], None]
@@ -41,16 +42,20 @@ Progress = Callable[[str], None]
 
 @dataclass(frozen=True)
 class Target:
-    """One output to build: a format by its name in formats/registry.py."""
+    """One output to build: a format by its name in formats/registry.py, in an edition
+    (render/editions.py)."""
 
     format: str
+    edition: str = editions.STUDENT
 
     @property
     def name(self) -> str:
-        return self.format
+        return self.format if self.edition == editions.STUDENT else f"{self.format}-{self.edition}"
 
 
 ALL_TARGETS = (Target("pdf"), Target("epub"))
+BOTH_EDITIONS = tuple(Target(name, edition) for edition in editions.EDITIONS
+                      for name in ("pdf", "epub"))
 
 
 @dataclass
@@ -119,7 +124,7 @@ def load_checked(root: Path, *, strict: bool = False) -> tuple[Project, Diagnost
     project = load_project(root, diags)
     failed_to_load, loaded = bool(diags.errors), len(diags.items)
     rules.run(project, diags)
-    quotations.check_excerpts(project, diags)
+    quotations.check_excerpts(editions.core(project), diags)  # instructor divs are not quoted
     templates.check_templates(project, diags)
     if failed_to_load:
         # A file that did not load leaves the rules half the picture ("never cited" when the
@@ -146,7 +151,10 @@ def render_checked(project: Project, diags: Diagnostics) -> Rendered:
         raise BuildAborted(diags) from None
 
 
-def assemble_book(project: Project, diags: Diagnostics) -> BookDoc:
+def assemble_book(whole: Project, diags: Diagnostics) -> BookDoc:
+    """The shared core of every edition (render/editions.py), as the student edition prints it;
+    the instructor annotations are anchored in it too, so that every build reports theirs."""
+    project = editions.core(whole)
     rendered = render_checked(project, diags)
     used_images = images.place_images(project, rendered, diags)
     bibcheck.check_title_case(project.bibliography_path, project.bibliography,
@@ -154,6 +162,7 @@ def assemble_book(project: Project, diags: Diagnostics) -> BookDoc:
                                for key, entry in rendered.bibliography.items()}, diags)
     book = assemble.assemble(project, rendered, diags)
     book.images = used_images
+    editions.check_annotations(book, whole, diags)
     for item in book.glossary:
         if not item.uses:
             entry = item.entry
@@ -212,6 +221,9 @@ def build(
     with activated(store if store.enabled else None):
         progress("loading and checking")
         project, diags = load_checked(root, strict=strict)
+        if print_shop and any(target.format == "pdf" for target in targets):
+            permissions.print_shop_warnings(project, diags)
+            _stop_on_errors(diags, strict)
         lap("load+check")
         progress(f"converting with Pandoc ({len(project.sources)} sources)")
         book = assemble_book(project, diags)
@@ -220,8 +232,14 @@ def build(
     result = BuildResult(diags, timings=timings)
     if not targets:
         return result
+    books = {editions.STUDENT: book}
+    if any(target.edition == editions.INSTRUCTOR for target in targets):
+        progress("rendering the instructor's guide")
+        with activated(store if store.enabled else None):
+            books[editions.INSTRUCTOR] = editions.instructor_book(book, project)
+        lap("instructor's guide")
     try:
-        finished = _write_formats(book, targets, out, result, store, lap, progress, watch,
+        finished = _write_formats(books, targets, out, result, store, lap, progress, watch,
                                   page_size=page_size or project.book.page_size,
                                   print_shop=print_shop,
                                   variant=print_variant(page_size, print_shop))
@@ -255,47 +273,94 @@ def print_variant(page_size: str | None, print_shop: bool) -> str:
                    if word)
 
 
-def _write_formats(book: BookDoc, targets: Sequence[Target], out: Path, result: BuildResult,
+def _write_formats(books: dict[str, BookDoc], targets: Sequence[Target], out: Path,
+                   result: BuildResult, store: Cache, lap: Callable[[str], None],
+                   progress: Progress, watch: WatchSession | None, *, page_size: str,
+                   print_shop: bool, variant: str) -> dict[Path, bytes]:
+    """Every target's file, in memory, edition by edition (the student's first: the
+    instructor's pages are compared with its pages). One memory of laid-out units serves
+    both editions, so a unit the editions share is laid out once."""
+    from readerkit.formats.print import paginate
+
+    memo: paginate.Memo = watch.memo if watch is not None else {}
+    used: set[str] = set()
+    finished: dict[Path, bytes] = {}
+    student_pages: PageMap | None = None
+    for edition, book in books.items():
+        wanted = [target for target in targets if target.edition == edition]
+        if edition == editions.INSTRUCTOR and student_pages is None:
+            student_pages = _write_edition(books[editions.STUDENT], [], out, result, store,
+                                           lap, progress, watch, memo, used, finished,
+                                           page_size=page_size, print_shop=print_shop,
+                                           variant=variant)
+        pages = _write_edition(book, wanted, out, result, store, lap, progress, watch, memo,
+                               used, finished, page_size=page_size, print_shop=print_shop,
+                               variant=variant, student_pages=student_pages)
+        if edition == editions.STUDENT:
+            student_pages = pages
+    paginate.forget_unused(memo, used)
+    return finished
+
+
+def _write_edition(book: BookDoc, targets: Sequence[Target], out: Path, result: BuildResult,
                    store: Cache, lap: Callable[[str], None], progress: Progress,
-                   watch: WatchSession | None, *, page_size: str, print_shop: bool,
-                   variant: str) -> dict[Path, bytes]:
-    """Every target's file, in memory: the formats that need no print pages first, then the
-    print layout's own (the PDF), each cached whole keyed on the print HTML and layout."""
+                   watch: WatchSession | None, memo: Memo, used: set[str],
+                   finished: dict[Path, bytes], *, page_size: str, print_shop: bool,
+                   variant: str = "", student_pages: PageMap | None = None) -> PageMap:
+    """One edition's files into `finished`: the formats that need no print pages first, then
+    the print layout's own (the PDF), each cached whole keyed on the print HTML and layout.
+    Returns the edition's page map; the instructor's is checked against `student_pages`."""
     from readerkit.formats import registry  # the formats import WeasyPrint: only now
     from readerkit.formats.print import html as print_html
-    from readerkit.formats.print import paginate
+    from readerkit.formats.print import marks, paginate, samepages
 
     project = book.project
     formats = [registry.get(target.format) for target in targets]
     ordered = sorted(formats, key=lambda fmt: fmt.needs_print_pages)
     others = [registry.get(name) for name in registry.names()]
-    html_text = print_html.print_html(book)
-    paginator = paginate.Paginator(
-        project, html_text, page_size=page_size, print_shop=print_shop, store=store,
-        style_digest=_layout_digest(book, [f for f in others if not f.needs_print_pages]),
-        memo=watch.memo if watch is not None else None, progress=progress, variant=variant)
-    # What needs the print pages is cached whole, keyed on every unit's HTML and the options.
-    cache_keys = {fmt.name: key(fmt.name, paginator.style_key, html_text,
-                                project.book.identifier, variant)
-                  for fmt in formats if fmt.needs_print_pages}
-    cached = {name: _cached_files(store, name, cache_key)
-              for name, cache_key in cache_keys.items()}
-    need_pages = any(data is None for data in cached.values())
-    progress(f"laying out the print edition ({len(paginator.units)} units)")
-    # Watch mode wants the others first: their page numbers need no WeasyPrint pages in memory.
-    layout = paginator.paginate(need_pages=need_pages and watch is None)
-    lap("layout")
-    finished: dict[Path, bytes] = {}
+    style_digest = _layout_digest(book, [f for f in others if not f.needs_print_pages])
+    # Cached whole, keyed on every unit's HTML and the options: what needs the print pages.
+    printing = [fmt for fmt in formats if fmt.needs_print_pages]
+    verso = marks.verso_guess(book, student_pages)
+    for _attempt in range(3):  # a mark's side (outer margin) is known once it is laid out
+        html_text = print_html.print_html(book, verso_marks=verso)
+        paginator = paginate.Paginator(
+            project, html_text, page_size=page_size, print_shop=print_shop, store=store,
+            style_digest=style_digest, memo=memo, progress=progress,
+            openings=project.book.openings, variant=variant)
+        cache_keys = {fmt.name: key(fmt.name, paginator.style_key, html_text,
+                                    project.book.identifier, variant) for fmt in printing}
+        cached = {name: _cached_files(store, name, cache_key)
+                  for name, cache_key in cache_keys.items()}
+        need_pages = any(data is None for data in cached.values())
+        edition = "" if book.edition == editions.STUDENT else f" ({book.edition} edition)"
+        progress(f"laying out the print edition{edition} ({len(paginator.units)} units)")
+        # Watch mode wants the others first: their page numbers need no WeasyPrint pages.
+        layout = paginator.paginate(need_pages=need_pages and watch is None)
+        used.update(paginator.used)
+        found = marks.verso_marks(book, layout)
+        if found == verso:
+            break
+        verso = found
+    lap(f"layout{edition}")
+    if student_pages is not None:
+        difference = samepages.first_difference(student_pages, layout.page_map())
+        if difference is not None:
+            result.diagnostics.error(project.book.path, 0, "E001", difference,
+                                     "instructor material must take no room in the shared "
+                                     "flow: check .teaching-marks and the guide in "
+                                     "styles/print.css")
+            raise BuildAborted(result.diagnostics)
     for fmt in ordered:
         if fmt.needs_print_pages:
             files = cached[fmt.name]
             if files is None:
                 layout = _with_pages(layout, paginator)
-                progress(f"writing the {fmt.name.upper()}")
+                progress(f"writing the {fmt.name.upper()}{edition}")
                 files = fmt.write(book, layout)
                 store.put_object(fmt.name, cache_keys[fmt.name], files)
         else:
-            progress(f"packaging the {fmt.name.upper()}")
+            progress(f"packaging the {fmt.name.upper()}{edition}")
             files = fmt.write(book, layout.page_map() if fmt.needs_page_map else None)
         for name, data in files.items():
             path = out / name
@@ -304,11 +369,31 @@ def _write_formats(book: BookDoc, targets: Sequence[Target], out: Path, result: 
                 write_atomically(path, data)
                 result.outputs.append(path)
                 progress(f"wrote {path}")
-        lap(fmt.name)
+        lap(f"{fmt.name}{edition}")
     layout.document = None
-    result.laid_out, result.units = paginator.laid_out, len(paginator.units)
-    result.unit_labels = {unit.name: unit.label for unit in paginator.units}
-    return finished
+    result.laid_out += paginator.laid_out
+    result.units = max(result.units, len(paginator.units))
+    result.unit_labels.update({unit.name: unit.label for unit in paginator.units})
+    return layout.page_map()
+
+
+def permissions_table(root: Path, *, out_dir: Path | None = None, strict: bool = False,
+                      page_size: str | None = None) -> tuple[Path, str, Diagnostics]:
+    """`build.py permissions`: the table (as text) and its CSV, written to
+    OUT/<slug>-permissions.csv, from the student edition's layout (cached units reused)."""
+    store = Cache.for_project(root, enabled=True)
+    with activated(store):
+        project, diags = load_checked(root, strict=strict)
+        book = assemble_book(project, diags)
+        _stop_on_errors(diags, strict)
+        pages = _write_edition(book, [], root, BuildResult(diags), store, lambda name: None,
+                               lambda message: None, None, {}, set(), {},
+                               page_size=page_size or project.book.page_size,
+                               print_shop=False)
+    table = permissions.rows(book, pages)
+    path = (out_dir or root / "dist").resolve() / f"{project.book.slug}-permissions.csv"
+    write_atomically(path, permissions.as_csv(table).encode())
+    return path, permissions.as_text(table), diags
 
 
 def _cached_files(store: Cache, kind: str, cache_key: str) -> dict[str, bytes] | None:

@@ -15,7 +15,7 @@ import re
 import sys
 import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, TextIO
@@ -75,9 +75,12 @@ def _counted(number: int, word: str) -> str:
 def rebuild(root: Path, *, out_dir: Path | None, strict: bool, page_size: str | None,
             changed: Iterable[str] = (), stream: TextIO = sys.stdout,
             session: WatchSession | None = None, shown: Shown | None = None,
-            use_cache: bool = True) -> bool:
-    """One rebuild, reported on stream; True when the outputs are current."""
-    from readerkit.pipeline import WatchSession, build
+            use_cache: bool = True, editions: Sequence[str] = ("student",)) -> bool:
+    """One rebuild of both formats in each edition, reported on stream; True when the
+    outputs are current."""
+    from readerkit.pipeline import ALL_TARGETS, Target, WatchSession, build
+
+    targets = [Target(t.format, edition) for edition in editions for t in ALL_TARGETS]
 
     shown = shown if shown is not None else Shown()
 
@@ -95,7 +98,7 @@ def rebuild(root: Path, *, out_dir: Path | None, strict: bool, page_size: str | 
             say(f"rebuilt EPUB in {time.perf_counter() - started:.2f} s: {message[6:]}")
 
     try:
-        result = build(root, out_dir=out_dir, strict=strict, page_size=page_size,
+        result = build(root, targets, out_dir=out_dir, strict=strict, page_size=page_size,
                        progress=progress, watch=session or WatchSession(), use_cache=use_cache)
     except BuildAborted as aborted:
         for diagnostic in shown.new(aborted.diagnostics.sorted()):
@@ -131,7 +134,8 @@ def rebuild(root: Path, *, out_dir: Path | None, strict: bool, page_size: str | 
 
 def watch(root: Path, *, out_dir: Path | None = None, strict: bool = False,
           page_size: str | None = None, stop: threading.Event | None = None,
-          stream: TextIO = sys.stdout, use_cache: bool = True) -> int:
+          stream: TextIO = sys.stdout, use_cache: bool = True,
+          editions: Sequence[str] = ("student",)) -> int:
     import watchfiles
 
     # watchfiles logs its own "KeyboardInterrupt caught" line: Ctrl-C is how one stops.
@@ -144,12 +148,12 @@ def watch(root: Path, *, out_dir: Path | None = None, strict: bool = False,
     shown = Shown()
     try:
         rebuild(root, out_dir=out_dir, strict=strict, page_size=page_size, stream=stream,
-                session=session, shown=shown, use_cache=use_cache)
+                session=session, shown=shown, use_cache=use_cache, editions=editions)
         for changes in watchfiles.watch(root, watch_filter=_relevant(root), stop_event=stop,
                                         debounce=300, step=50, raise_interrupt=True):
             rebuild(root, out_dir=out_dir, strict=strict, page_size=page_size,
                     changed=[path for _change, path in changes], stream=stream,
-                    session=session, shown=shown, use_cache=use_cache)
+                    session=session, shown=shown, use_cache=use_cache, editions=editions)
     except KeyboardInterrupt:
         pass  # Ctrl-C, during a rebuild or between saves: stop without a traceback
     print("stopped watching", file=stream, flush=True)

@@ -35,3 +35,16 @@ def test_print_html_matches_golden(mini: Built, request: pytest.FixtureRequest) 
 def test_epub_xhtml_matches_golden(mini: Built, page: str, request: pytest.FixtureRequest) -> None:
     actual = mini.epub_files()[f"EPUB/{page}"]
     _compare(f"epub-{page}", actual, request.config.getoption("--update-golden"))
+
+
+def test_instructor_print_html_matches_golden(mini: Built,
+                                              request: pytest.FixtureRequest) -> None:
+    """The instructor edition's print HTML: marks beside their blocks, the guide at the back."""
+    from readerkit.formats.print.html import print_html as print_edition_html
+    from readerkit.pipeline import assemble_book, load_checked
+    from readerkit.render import editions
+
+    project, diags = load_checked(mini.root)
+    book = editions.instructor_book(assemble_book(project, diags), project)
+    _compare("print-instructor.html", print_edition_html(book),
+             request.config.getoption("--update-golden"))

@@ -401,7 +401,7 @@ def test_deeply_nested_markdown_is_refused_before_pandoc_runs(tmp_path: Path) ->
     started = time.perf_counter()
     assert [e.split("\n")[0] for e in _errors(root)] == [
         "book/annotations/snow-letter.yaml:8: M001 block quotes nested 500 deep; the limit is 10",
-        "sources/snow-letter.md:16: M001 square brackets nested 12 deep; the limit is 4",
+        "sources/snow-letter.md:17: M001 square brackets nested 12 deep; the limit is 4",
     ]
     assert time.perf_counter() - started < 2
 

@@ -13,6 +13,7 @@ import os
 import textwrap
 import time
 import zipfile
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from typing import ClassVar
@@ -21,12 +22,13 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from readerkit import stylefiles
-from readerkit.document import BookDoc
+from readerkit.document import BookDoc, TeachingNoteDoc
 from readerkit.formats import page_markers, templating, xhtml
 from readerkit.formats.base import PageMap
 from readerkit.formats.xhtml import Page
 from readerkit.render import timeline_chart
 
+INSTRUCTOR_CSS = "epub-instructor.css"  # under styles/: the instructor edition's own rules
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 <container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
@@ -79,6 +81,9 @@ def _pages(book: BookDoc) -> list[Page]:
                           "Bibliography"))
     if book.index:
         pages.append(Page("index", "index.xhtml", "epub/index.xhtml.j2", "Index"))
+    if book.guide:
+        pages.append(Page("instructors-guide", "instructors-guide.xhtml",
+                          "epub/guide.xhtml.j2", "Instructor’s guide"))
     return pages
 
 
@@ -99,7 +104,8 @@ def _toc(book: BookDoc) -> list[TocEntry]:
                                  ("glossary", "Glossary", book.glossary),
                                  ("further-reading", "Further reading", book.further_reading),
                                  ("bibliography", "Bibliography", book.bibliography),
-                                 ("index", "Index", book.index)):
+                                 ("index", "Index", book.index),
+                                 ("instructors-guide", "Instructor’s guide", book.guide)):
         if present:
             entries.append(TocEntry(label, f"{name}.xhtml"))
     return entries
@@ -217,6 +223,15 @@ def timeline_image(book: BookDoc) -> dict[str, str] | None:
             "svg": svg}  # the caption as in print
 
 
+def _page_of(print_pages: PageMap | None) -> Callable[[TeachingNoteDoc], str]:
+    """Where a teaching note's mark is in print ("p. 14"), for the guide's headings."""
+    def page_of(note: TeachingNoteDoc) -> str:
+        index = print_pages.anchor_pages.get(note.mark_id) if print_pages else None
+        return f"p.\u00a0{print_pages.page_labels[index]}" if print_pages and index is not None \
+            else "Print page unknown"
+    return page_of
+
+
 def package(book: BookDoc, print_pages: PageMap | None) -> bytes:
     """The EPUB file; with the print page map, it carries the print edition's page numbers."""
     project = book.project
@@ -232,6 +247,7 @@ def package(book: BookDoc, print_pages: PageMap | None) -> bytes:
         "landmarks": _landmarks(book, pages),
         "page_list": [],
         "timeline_image": figure,
+        "page_of": _page_of(print_pages),
     }
 
     def render(page: Page, **extra: object) -> etree._Element:
@@ -255,6 +271,9 @@ def package(book: BookDoc, print_pages: PageMap | None) -> bytes:
     xhtml.link_across_files(pages)
     files: dict[str, bytes] = {page.href: xhtml.serialise(page.tree) for page in pages}
     files["css/epub.css"] = stylefiles.resolve(project.styles_dir, "epub.css").read_bytes()
+    extra = stylefiles.resolve(project.styles_dir, INSTRUCTOR_CSS)
+    if book.guide and extra.is_file():  # the instructor edition's rules: none for students
+        files["css/epub.css"] += b"\n" + extra.read_bytes()
     files["images/cover.svg"] = cover_svg(book).encode()
     manifest = [
         {"id": page.id, "href": page.href,
@@ -308,11 +327,11 @@ class Epub:
 
     name: ClassVar[str] = "epub"
     needs_page_map: ClassVar[bool] = True  # its page list gives the print edition's pages
-    own_styles: ClassVar[tuple[str, ...]] = ("epub.css", "templates/epub/")
+    own_styles: ClassVar[tuple[str, ...]] = ("epub.css", INSTRUCTOR_CSS, "templates/epub/")
     needs_print_pages: ClassVar[bool] = False
 
     def write(self, book: BookDoc, pages: PageMap | None) -> dict[str, bytes]:
-        return {f"{book.project.book.slug}.epub": package(book, pages)}
+        return {f"{book.file_stem}.epub": package(book, pages)}
 
 
 FORMAT = Epub

@@ -25,7 +25,7 @@ from readerkit import anchors
 from readerkit.formats.base import PageStart
 
 # Classes whose text is not part of the running text in both editions.
-SKIP_CLASSES = frozenset({"footnote", "pnum", "noteref", "pagebreak"})
+SKIP_CLASSES = frozenset({"footnote", "pnum", "noteref", "pagebreak", "teaching-marks"})
 # Elements too small to anchor a page start: their text is counted in an enclosing element.
 INLINE_TAGS = frozenset({"a", "span", "em", "strong", "i", "b", "sup", "sub", "small", "abbr",
                          "cite", "q", "code", "mark", "s", "u", "var", "time", "bdi", "bdo"})

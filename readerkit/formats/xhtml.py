@@ -56,10 +56,9 @@ def for_xhtml(markup: str, notes: list[NoteDoc]) -> str:
 
 
 def _aside(note: NoteDoc) -> _Element:
-    audience = " note-instructor" if note.audience == "instructor" else ""
     aside = _epub_element('<aside epub:type="footnote" role="doc-footnote"></aside>')
     aside.set("id", note.id)
-    aside.set("class", f"footnote note-{note.kind}{audience}")
+    aside.set("class", f"footnote note-{note.kind}")
     body = parse_fragment(note.html)
     aside.text = body.text
     aside.extend(list(body))

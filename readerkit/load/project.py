@@ -19,7 +19,9 @@ from readerkit.load.yamlfile import LocatedDict, LocatedList, YamlProblem, load_
 from readerkit.model import (
     ANNOTATION_KINDS,
     AUDIENCES,
+    OPENINGS,
     PAGE_SIZES,
+    PERMISSIONS,
     SOURCE_KINDS,
     Abbreviation,
     Annotation,
@@ -46,6 +48,7 @@ BOOK_FIELDS = (
     Field("date", is_date=True),
     Field("edition"),
     Field("page_size", choices=PAGE_SIZES),
+    Field("openings", choices=OPENINGS),
     Field("introduction"),
     Field("parts", object),  # validated item by item below
 )
@@ -71,6 +74,8 @@ SOURCE_FIELDS = (
     Field("rights"),
     Field("url"),
     Field("headnote"),
+    Field("permission", choices=PERMISSIONS),
+    Field("rights_holder"),
 )
 ANNOTATION_FIELDS = (
     Field("id", required=True),
@@ -240,6 +245,7 @@ def load_book(root: Path, diags: Diagnostics) -> Book | None:
         date=values["date"],
         edition=values["edition"],
         page_size=values["page_size"] or default_page_size(values["lang"] or "en"),
+        openings=values["openings"] or "recto",
         introduction_path=intro_path,
         introduction=introduction,
         parts=parts,

@@ -8,13 +8,16 @@ from __future__ import annotations
 
 from readerkit.document import BookDoc
 from readerkit.formats import templating
-from readerkit.formats.print import notes
+from readerkit.formats.print import marks, notes
 from readerkit.render import timeline_chart
 
 
-def print_html(book: BookDoc, *, timeline_svg: str | None = None) -> str:
+def print_html(book: BookDoc, *, timeline_svg: str | None = None,
+               verso_marks: frozenset[str] = frozenset()) -> str:
     """The print edition as one HTML document. The timeline chart is drawn from the timeline
-    data unless `timeline_svg` is given ("" for none)."""
+    data unless `timeline_svg` is given ("" for none); `verso_marks`: the instructor edition's
+    margin marks that land on a verso (formats/print/marks.py)."""
+    book = marks.with_sides(book, verso_marks)
     caption = ""
     if timeline_svg is None:
         chart = timeline_chart.chart_for(book.project.timeline)

@@ -41,9 +41,8 @@ def print_note(note: NoteDoc) -> _Element:
         label.tail = " " + (holder.text or "")
         holder.text = None
         holder.insert(0, label)
-    audience = " note-instructor" if note.audience == "instructor" else ""
     note_span.tag = "span"
-    note_span.set("class", f"footnote note-{note.kind}{audience}")
+    note_span.set("class", f"footnote note-{note.kind}")
     note_span.set("id", note.id)
     return note_span
 

@@ -41,7 +41,17 @@ NO_SMALL_CAPS_CSS = """
 PRINT_SHOP_CSS = "@page { bleed: 3mm; marks: crop cross; }"
 
 
-def page_css(page_size: str, *, print_shop: bool = False) -> str:
+# `openings: any` (book.yaml): every part, source and appendix still starts a new page, on
+# either side; no blank page is added (the engine starts a unit on a verso where one falls).
+ANY_OPENINGS_CSS = """
+.credits, .toc { break-after: page !important; }
+.introduction, .source, .appendix > section { break-before: page !important; }
+.part-opener { break-before: page !important; break-after: page !important; }
+#layout-unit-end { break-before: page !important; }
+"""
+
+
+def page_css(page_size: str, *, print_shop: bool = False, openings: str = "recto") -> str:
     """The page geometry stylesheet for one page size (appended after styles/print.css)."""
     paper = PAPERS.get(page_size, PAPERS["letter"])
     top, inner, bottom, outer = paper.margins
@@ -51,6 +61,8 @@ def page_css(page_size: str, *, print_shop: bool = False) -> str:
            f"html {{ font-size: {paper.body}; }}\n")
     if print_shop:
         css += PRINT_SHOP_CSS + "\n"
+    if openings == "any":
+        css += ANY_OPENINGS_CSS
     return css
 
 

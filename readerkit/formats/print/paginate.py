@@ -28,11 +28,14 @@ from weasyprint.text.fonts import FontConfiguration
 from readerkit import stylefiles
 from readerkit.cache import Cache, key
 from readerkit.formats.base import PageMap, PageStart
-from readerkit.formats.print import folios, pagecss, pagestarts, units
+from readerkit.formats.print import folios, notekeep, pagecss, pagestarts, units
 from readerkit.formats.print.fetcher import ProjectOnlyFetcher
 from readerkit.model import Project
 
 MAX_PASSES = 5  # page references settle in one or two passes; this bounds a pathological book
+VERSO_START = "html { break-before: left }\n"  # WeasyPrint starts the document on a verso
+MAX_NOTE_RETRIES = 3  # layouts of a unit again to keep a note on its call's page
+FIRST_ORPHANS = 3  # print.css asks for 2: one more moves the paragraph, not the note
 UNIT_ENTRIES_KEPT = 5000  # cached unit layouts (a few KB each)
 
 
@@ -68,9 +71,16 @@ class PrintLayout(PageMap):
 Memo = dict[str, LaidOut]  # unit key (+ first folio) -> its layout, kept across watch rebuilds
 
 
+def forget_unused(memo: Memo, used: set[str]) -> None:
+    """Keep in memory only the units this build used (of every edition it laid out)."""
+    for stale in set(memo) - used:
+        del memo[stale]
+
+
 class Paginator:
     def __init__(self, project: Project, html_text: str, *, page_size: str, print_shop: bool,
                  store: Cache, style_digest: str, memo: Memo | None = None,
+                 openings: str = "recto",
                  progress: Callable[[str], None] = lambda message: None,
                  variant: str = "") -> None:
         self.root = project.root
@@ -84,17 +94,37 @@ class Paginator:
         self.fetcher = ProjectOnlyFetcher(self.root)
         print_css = stylefiles.resolve(project.styles_dir, "print.css")
         self.css = [weasyprint.CSS(filename=str(print_css), url_fetcher=self.fetcher),
-                    weasyprint.CSS(string=pagecss.page_css(page_size, print_shop=print_shop))]
+                    weasyprint.CSS(string=pagecss.page_css(page_size, print_shop=print_shop,
+                                                           openings=openings))]
+        self.openings = openings
         fallback = not pagecss.font_available(pagecss.BOOK_FONT)
         if fallback:
             self.css.append(weasyprint.CSS(string=pagecss.NO_SMALL_CAPS_CSS))
         self.font_config = FontConfiguration()
         # Everything besides a unit's HTML that shapes its layout.
         self.style_key = key("unit-style", page_size, str(print_shop), str(fallback),
-                             style_digest)
+                             style_digest, *(("openings", openings) if openings != "recto"
+                                             else ()))
 
-    def _render(self, unit: units.Unit, html: str, first_folio: int) -> LaidOut:
-        first_page = weasyprint.CSS(string=f"@page :first {{ counter-reset: page {first_folio} }}")
+    def _render(self, unit: units.Unit, html: str, first_folio: int, side_css: str) -> LaidOut:
+        """The unit laid out; again, with a paragraph's orphans raised, while WeasyPrint
+        defers a note past its call's page (formats/print/notekeep.py)."""
+        orphans: dict[str, int] = {}
+        laid = self._render_once(unit, html, first_folio, side_css)
+        for _attempt in range(MAX_NOTE_RETRIES):
+            split = notekeep.deferred_breaks(laid.pages, laid.layout.starts)
+            if not split:
+                break
+            for anchor in split:
+                orphans[anchor] = orphans.get(anchor, FIRST_ORPHANS - 1) + 1
+            laid = self._render_once(unit, html, first_folio,
+                                     side_css + notekeep.rule(orphans))
+        return laid
+
+    def _render_once(self, unit: units.Unit, html: str, first_folio: int,
+                     extra_css: str) -> LaidOut:
+        first_page = weasyprint.CSS(string=f"@page :first {{ counter-reset: page {first_folio} }}"
+                                    + extra_css)
         document = weasyprint.HTML(string=html, base_url=str(self.root) + "/",
                                    url_fetcher=self.fetcher).render(
             stylesheets=[*self.css, first_page], font_config=self.font_config)
@@ -111,8 +141,11 @@ class Paginator:
         layout = UnitLayout(len(pages), anchors, pagestarts.page_starts(pages))
         return LaidOut(layout, pages, document)
 
-    def _unit(self, unit: units.Unit, html: str, first_folio: int, need_pages: bool) -> LaidOut:
-        unit_key = key("unit", self.style_key, html)
+    def _unit(self, unit: units.Unit, html: str, first_folio: int, need_pages: bool,
+              verso: bool = False) -> LaidOut:
+        """The unit laid out (from memory or the cache when it can be); `verso`: it starts
+        on a left-hand page (`openings: any`)."""
+        unit_key = key("unit", self.style_key, html, *(("verso",) if verso else ()))
         page_key = f"{unit_key}@{first_folio}"
         self.used.update((unit_key, page_key))
         found = self.memo.get(page_key) or (None if need_pages else self.memo.get(unit_key))
@@ -122,7 +155,7 @@ class Paginator:
                 found = LaidOut(cached)
         if found is None:
             self.progress(f"  laying out {unit.name} ({unit.index + 1} of {len(self.units)})")
-            found = self._render(unit, html, first_folio)
+            found = self._render(unit, html, first_folio, VERSO_START if verso else "")
             self.laid_out.append(unit.name)
             self.store.put_object("unit", unit_key, found.layout, keep=UNIT_ENTRIES_KEPT)
             self.memo[page_key] = found
@@ -137,11 +170,18 @@ class Paginator:
         printed: dict[int, dict[str, str]] = {}
         done: dict[int, LaidOut] = {}
         counted = {True: 0, False: 0}  # pages so far in the body, in the front matter
-        for unit in [u for u in self.units if u.in_body] + [u for u in self.units
-                                                               if not u.in_body]:
+        body = [u for u in self.units if u.in_body]
+        front = [u for u in self.units if not u.in_body]
+        # Every unit on a recto: the body's folios do not depend on the front matter, which
+        # is laid out last with them known. Openings on either side: a unit's side depends
+        # on every page before it, so the front matter comes first (its references to the
+        # body from the guess, settled by the passes).
+        any_side = self.openings == "any"
+        for unit in front + body if any_side else body + front:
             printed[unit.index] = {ref: known.get(ref, units.PLACEHOLDER) for ref in unit.refs}
             start = counted[unit.in_body]
-            laid = self._unit(unit, unit.html(known), start + 1, need_pages)
+            verso = any_side and (counted[True] + counted[False]) % 2 == 1
+            laid = self._unit(unit, unit.html(known), start + 1, need_pages, verso)
             for anchor, page in laid.layout.anchors.items():
                 known[anchor] = folios.folio(start + page, unit.in_body)
             counted[unit.in_body] += laid.layout.pages
@@ -161,8 +201,6 @@ class Paginator:
                 break
             guess = known
         self.store.put_object("folios", guess_key, known)
-        for stale in set(self.memo) - self.used:  # keep only this build's units in memory
-            del self.memo[stale]
         return self._stitch([done[unit.index] for unit in self.units], need_pages)
 
     def _stitch(self, laid: list[LaidOut], need_pages: bool) -> PrintLayout:

@@ -72,7 +72,7 @@ class Pdf:
     def write(self, book: BookDoc, pages: PageMap | None) -> dict[str, bytes]:
         if not isinstance(pages, PrintLayout):
             raise TypeError("the PDF is written from the print layout's own pages")
-        return {f"{book.project.book.slug}{pages.variant}.pdf": write_pdf(book, pages)}
+        return {f"{book.file_stem}{pages.variant}.pdf": write_pdf(book, pages)}
 
 
 FORMAT = Pdf

@@ -8,7 +8,8 @@ units separately is what lets a rebuild lay out again only the source whose note
 
 What the print template and styles promise for this to give the same book as one document:
 - every unit starts on a right-hand page (the engine puts it there; the styles break before
-  each marked element to the right anyway);
+  each marked element to the right anyway); with `openings: any`, on whichever side the page
+  before it leaves (paginate.py starts the unit's document on a verso where one falls);
 - nothing carries over from one unit to the next: each unit sets its own running-head strings
   and counters (footnote numbers restart in each unit);
 - page numbers are printed only in page margin boxes, and references to the page of another
