@@ -28,7 +28,8 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
         sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     for name, text in (("all", "build the PDF and the EPUB (the default)"),
-                       ("pdf", "build the PDF only"), ("epub", "build the EPUB only")):
+                       ("pdf", "build the PDF only"), ("epub", "build the EPUB only"),
+                       ("html", "build the web edition: ROOT/dist/<slug>-web/ and its .zip")):
         sub = commands.add_parser(name, help=text, description=text)
         add_root(sub)
         sub.add_argument("--out", type=Path, help="output folder (default: ROOT/dist)")
@@ -47,6 +48,14 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
     watch.add_argument("--out", type=Path, help="output folder (default: ROOT/dist)")
     watch.add_argument("--page-size", choices=("letter", "a4", "trade"),
                        help="override book.yaml's page_size")
+    serve = commands.add_parser(
+        "serve", help="live preview: serve the web edition on 127.0.0.1, rebuild on every save",
+        description="Build the web edition, serve it on 127.0.0.1 and rebuild it on every "
+        "save; the open page reloads, keeping its place. Content errors show in the page and "
+        "here; the last good pages stay served. Ctrl-C stops.")
+    add_root(serve)
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+    serve.add_argument("--out", type=Path, help="output folder (default: ROOT/dist)")
     check = commands.add_parser("check", help="load and validate everything, write nothing")
     add_root(check)
     clean = commands.add_parser(
@@ -85,6 +94,10 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
 
         return watch(root, out_dir=options.out, strict=options.strict,
                      page_size=options.page_size)
+    if options.command == "serve":
+        from readerkit.serve import serve
+
+        return serve(root, port=options.port, out_dir=options.out, strict=options.strict)
     from readerkit.pipeline import (
         ALL_TARGETS,
         Target,
@@ -92,7 +105,8 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
     )
     from readerkit.progress import terminal_progress
 
-    targets = {"all": ALL_TARGETS, "pdf": (Target("pdf"),), "epub": (Target("epub"),)}.get(
+    targets = {"all": ALL_TARGETS, "pdf": (Target("pdf"),), "epub": (Target("epub"),),
+               "html": (Target("html"),)}.get(
         options.command, ())  # check: no targets
     started = time.perf_counter()
     try:

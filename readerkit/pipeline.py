@@ -30,7 +30,7 @@ from readerkit.render import assemble, fragments
 from readerkit.render.pandoc import PandocFailed
 
 if TYPE_CHECKING:  # the print edition imports WeasyPrint (slow): only when something is built
-    from readerkit.formats.base import Format
+    from readerkit.formats.base import Format, PageMap
     from readerkit.formats.print.paginate import Memo, Paginator, PrintLayout
 
 Progress = Callable[[str], None]
@@ -68,6 +68,7 @@ class BuildResult:
     cache_hits: list[str] = field(default_factory=list)
     laid_out: list[str] = field(default_factory=list)  # layout units laid out afresh
     units: int = 0  # layout units in the book
+    page_map: PageMap | None = None  # the print pages the outputs were made with
 
 
 def _input_digest(root: Path) -> str:
@@ -159,11 +160,14 @@ def build(
     progress: Progress = lambda message: None,
     use_cache: bool = True,
     watch: WatchSession | None = None,
+    pages_from: PageMap | None = None,
 ) -> BuildResult:
     """Build the targets; with no targets, only load, check and render (`build.py check`).
     With use_cache, work whose inputs are unchanged is reused from ROOT/.cache/readerkit and a
     build with nothing changed does nothing (result.up_to_date). Nothing is written until every
-    output is complete, except in watch mode (see WatchSession)."""
+    output is complete, except in watch mode (see WatchSession). `pages_from`: an earlier
+    build's print page map, used as it is instead of laying out the print edition (the live
+    preview's first, fast pass; only for targets that need no print pages)."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
@@ -201,15 +205,16 @@ def build(
         return result
     finished = _write_formats(book, targets, out, result, store, lap, progress, watch,
                               page_size=page_size or project.book.page_size,
-                              print_shop=print_shop)
+                              print_shop=print_shop, pages_from=pages_from)
     # Only now, with every output complete in memory, is anything written (but see watch).
     for path, data in finished.items():
         if path not in result.outputs:
             write_atomically(path, data)
             result.outputs.append(path)
+    prune_folders(out, finished)
     lap("write")
     result.cache_hits = sorted(set(store.hits))
-    if store.enabled:
+    if store.enabled and pages_from is None:  # outputs made with old page numbers: no record
         store.put_object("state", state_key, {
             "inputs": inputs, "diagnostics": diags,
             "outputs": {str(path): hashlib.sha256(data).hexdigest()
@@ -220,8 +225,8 @@ def build(
 
 def _write_formats(book: BookDoc, targets: Sequence[Target], out: Path, result: BuildResult,
                    store: Cache, lap: Callable[[str], None], progress: Progress,
-                   watch: WatchSession | None, *, page_size: str, print_shop: bool
-                   ) -> dict[Path, bytes]:
+                   watch: WatchSession | None, *, page_size: str, print_shop: bool,
+                   pages_from: PageMap | None = None) -> dict[Path, bytes]:
     """Every target's file, in memory: the formats that need no print pages first, then the
     print layout's own (the PDF), each cached whole keyed on the print HTML and layout."""
     from readerkit.formats import registry  # the formats import WeasyPrint: only now
@@ -230,6 +235,14 @@ def _write_formats(book: BookDoc, targets: Sequence[Target], out: Path, result: 
 
     project = book.project
     formats = [registry.get(target.format) for target in targets]
+    if pages_from is not None and not any(fmt.needs_print_pages for fmt in formats):
+        finished: dict[Path, bytes] = {}
+        for fmt in formats:
+            written = fmt.write(book, pages_from if fmt.needs_page_map else None)
+            finished.update({out / name: data for name, data in written.items()})
+            lap(fmt.name)
+        result.page_map = pages_from
+        return finished
     ordered = sorted(formats, key=lambda fmt: fmt.needs_print_pages)
     others = [registry.get(name) for name in registry.names()]
     html_text = print_html.print_html(book)
@@ -248,7 +261,8 @@ def _write_formats(book: BookDoc, targets: Sequence[Target], out: Path, result: 
     # Watch mode wants the others first: their page numbers need no WeasyPrint pages in memory.
     layout = paginator.paginate(need_pages=need_pages and watch is None)
     lap("layout")
-    finished: dict[Path, bytes] = {}
+    finished = {}
+    result.page_map = layout.page_map()
     for fmt in ordered:
         if fmt.needs_print_pages:
             files = cached[fmt.name]
@@ -271,6 +285,19 @@ def _write_formats(book: BookDoc, targets: Sequence[Target], out: Path, result: 
     layout.document = None
     result.laid_out, result.units = paginator.laid_out, len(paginator.units)
     return finished
+
+
+def prune_folders(out: Path, finished: dict[Path, bytes]) -> None:
+    """A format that writes a folder (the web edition) owns it whole: files in it that this
+    build did not write (a removed source's page, an old search index) are removed."""
+    folders = {path.relative_to(out).parts[0] for path in finished
+               if len(path.relative_to(out).parts) > 1}
+    for folder in sorted(folders):
+        for path in sorted((out / folder).rglob("*"), reverse=True):
+            if path.is_file() and path not in finished:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
 
 
 def _cached_files(store: Cache, kind: str, cache_key: str) -> dict[str, bytes] | None:
