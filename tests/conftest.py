@@ -97,3 +97,21 @@ def reader(tmp_path_factory: pytest.TempPathFactory) -> Built:
     pdfs, epubs = sorted(out.glob("*.pdf")), sorted(out.glob("*.epub"))
     assert len(pdfs) == 1 and len(epubs) == 1
     return Built(REPO, pdfs[0], epubs[0])
+
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's: Playwright downloads no browser here
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update"]
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """One headless Chromium for every browser test of the session."""
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium not installed (scripts/install-ace.sh installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

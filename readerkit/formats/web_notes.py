@@ -7,7 +7,7 @@
   returns to the call.
 - Glossary terms: the definition as a tooltip after the linked term (aria-describedby), shown
   on hover and on focus; the search index skips it (data-pagefind-ignore).
-- Print page markers: labelled "Print page 14", shown as "p. 14".
+- Print page markers: separators labelled "Print page 14", shown as "p. 14".
 
 These run after formats/page_markers.py has counted the running text: the text they add is
 not in the print edition.
@@ -58,6 +58,7 @@ def _place_notes(tree: _Element) -> None:
         aside.tail, anchor.tail = anchor.tail, None
         anchor.addnext(aside)
         calls[0].set("aria-describedby", aside.get("id"))
+        aside.set("aria-label", f"Note {calls[0].text or ''}".strip())  # landmarks told apart
         close = lxml_html.Element("a", {"class": "note-close", "href": f"#{calls[0].get('id')}",
                                         "data-pagefind-ignore": ""})
         close.set("aria-label", f"Close note {calls[0].text or ''}".strip())
@@ -84,6 +85,9 @@ def _page_markers(tree: _Element) -> None:
     for span in tree.xpath('//span[@role="doc-pagebreak"]'):
         label = span.get("aria-label", "")
         span.set("data-page", label)
+        # A separator (what doc-pagebreak refines) named for screen readers: axe-core takes
+        # doc-pagebreak outside an EPUB for a role that may not be named.
+        span.set("role", "separator")
         span.set("aria-label", f"Print page {label}")
         span.set("data-pagefind-ignore", "")
 
