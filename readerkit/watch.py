@@ -26,7 +26,7 @@ WATCHED_DIRS = ("book", "sources", "styles")
 WATCHED_FILES = ("bibliography.bib",)
 
 
-def _relevant(root: Path) -> Callable[[object, str], bool]:
+def relevant_change(root: Path) -> Callable[[object, str], bool]:
     def accept(_change: object, path: str) -> bool:
         try:
             relative = Path(path).resolve().relative_to(root)
@@ -104,7 +104,7 @@ def watch(root: Path, *, out_dir: Path | None = None, strict: bool = False,
     rebuild(root, out_dir=out_dir, strict=strict, page_size=page_size, stream=stream,
             session=session)
     try:
-        for changes in watchfiles.watch(root, watch_filter=_relevant(root), stop_event=stop,
+        for changes in watchfiles.watch(root, watch_filter=relevant_change(root), stop_event=stop,
                                         debounce=300, step=50, raise_interrupt=False):
             rebuild(root, out_dir=out_dir, strict=strict, page_size=page_size,
                     changed=[path for _change, path in changes], stream=stream,

@@ -139,15 +139,14 @@ def test_every_internal_link_resolves(which: str, request: pytest.FixtureRequest
     broken = []
     for path in site.pages():
         tree = lxml_html.fromstring(path.read_bytes())
-        for element, attribute, link, _pos in tree.iterlinks():
+        for element, _attribute, link, _pos in tree.iterlinks():
             parts = urlsplit(link)
             if parts.scheme or link.startswith("//"):
                 assert parts.scheme in ("http", "https") and element.tag == "a", (path, link)
                 continue  # a citation's web address: the only links out, never loaded
             name = unquote(parts.path) or path.name
-            if not (site.folder / name).is_file():
-                broken.append(f"{path.name}: {link}")
-            elif parts.fragment and parts.fragment not in ids.get(name, set()):
+            missing = not (site.folder / name).is_file()
+            if missing or (parts.fragment and parts.fragment not in ids.get(name, set())):
                 broken.append(f"{path.name}: {link}")
     assert not broken, broken
 

@@ -118,6 +118,7 @@ def site(book: BookDoc, pages: PageMap | None) -> dict[str, bytes]:
     trees = {page.href: page.tree for page in page_list if page.tree is not None}
     if pages is not None:  # the print pages first: what follows adds text they do not count
         page_markers.insert_markers(trees, pages.page_starts, pages.page_labels)
+        _drop_markers(trees["index.html"])  # the print contents' pages: not this contents
     xhtml.link_across_files(page_list)
     definitions = web_notes.definitions(book)
     for tree in trees.values():
@@ -130,6 +131,17 @@ def site(book: BookDoc, pages: PageMap | None) -> dict[str, bytes]:
         files[CHART] = chart["svg"].encode()
     files.update(web_search.index(files))
     return files
+
+
+def _drop_markers(tree: etree._Element) -> None:
+    for span in tree.xpath('//span[@role="doc-pagebreak"]'):
+        parent = span.getparent()
+        previous = span.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + (span.tail or "")
+        else:
+            parent.text = (parent.text or "") + (span.tail or "")
+        parent.remove(span)
 
 
 def _search_page(book: BookDoc) -> bytes:
