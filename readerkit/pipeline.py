@@ -191,7 +191,8 @@ def build(
             lap("up-to-date check")
             diags = record.get("diagnostics")
             return BuildResult(diags if isinstance(diags, Diagnostics) else
-                               Diagnostics(root.resolve()), timings=timings, up_to_date=True)
+                               Diagnostics(root.resolve()), timings=timings, up_to_date=True,
+                               page_map=record.get("page_map"))
     with activated(store if store.enabled else None):
         progress("loading and checking")
         project, diags = load_checked(root, strict=strict)
@@ -209,14 +210,14 @@ def build(
     # Only now, with every output complete in memory, is anything written (but see watch).
     for path, data in finished.items():
         if path not in result.outputs:
-            write_atomically(path, data)
+            write_unless_same(path, data)
             result.outputs.append(path)
     prune_folders(out, finished)
     lap("write")
     result.cache_hits = sorted(set(store.hits))
     if store.enabled and pages_from is None:  # outputs made with old page numbers: no record
         store.put_object("state", state_key, {
-            "inputs": inputs, "diagnostics": diags,
+            "inputs": inputs, "diagnostics": diags, "page_map": result.page_map,
             "outputs": {str(path): hashlib.sha256(data).hexdigest()
                         for path, data in finished.items()},
         })
@@ -278,13 +279,24 @@ def _write_formats(book: BookDoc, targets: Sequence[Target], out: Path, result: 
             path = out / name
             finished[path] = data
             if watch is not None and not fmt.needs_print_pages:
-                write_atomically(path, data)
+                write_unless_same(path, data)
                 result.outputs.append(path)
                 progress(f"wrote {path}")
         lap(fmt.name)
     layout.document = None
     result.laid_out, result.units = paginator.laid_out, len(paginator.units)
     return finished
+
+
+def write_unless_same(path: Path, data: bytes) -> None:
+    """Write the output unless the file already holds these bytes (most of a web edition's
+    files after a one-note edit: their time stamps stay, and no fsync is spent on them)."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_atomically(path, data)
 
 
 def prune_folders(out: Path, finished: dict[Path, bytes]) -> None:
