@@ -272,3 +272,26 @@ def test_print_page_markers_show_the_folio(browser, reader_site: Site) -> None: 
         s => getComputedStyle(s, '::after').content)""")
     assert shown and all(re.fullmatch(r'"p\.\s\d+"', text) for text in shown), shown
     page.close()
+
+
+def test_the_same_content_gives_the_same_site(mini_site: Site, tmp_path: Path) -> None:
+    from conftest import MINI, copy_reader
+
+    other = copy_reader(MINI, tmp_path / "elsewhere" / "reader")
+    again = _build_site(other, other / "dist", "pump-reader")
+    assert again.zip.read_bytes() == mini_site.zip.read_bytes()
+    assert str(tmp_path).encode() not in again.zip.read_bytes()
+
+
+def test_a_rebuild_removes_pages_it_no_longer_writes(tmp_path: Path) -> None:
+    from readerkit.pipeline import prune_folders
+
+    out = tmp_path / "dist"
+    (out / "book-web" / "pagefind").mkdir(parents=True)
+    kept, old = out / "book-web" / "index.html", out / "book-web" / "removed-source.html"
+    for path in (kept, old, out / "book-web" / "pagefind" / "old.pf_fragment",
+                 out / "book.epub"):
+        path.write_text("x")
+    prune_folders(out, {kept: b"x", out / "book-web.zip": b"z"})
+    assert kept.is_file() and (out / "book.epub").is_file()
+    assert not old.exists() and not (out / "book-web" / "pagefind").exists()
