@@ -137,14 +137,32 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
     elapsed = time.perf_counter() - started
     if options.command == "check":
         print(f"check passed: {_summary(result.diagnostics)}", file=sys.stderr)
-    for path in result.outputs:
-        print(f"wrote {path}")
+    for line in _written(result.outputs, getattr(options, "out", None) or root / "dist"):
+        print(line)
     if result.up_to_date:
         print(f"up to date ({elapsed:.2f} s): nothing changed since the last build",
               file=sys.stderr)
     if result.outputs:
         print(f"built in {elapsed:.1f} s ({_summary(result.diagnostics)})", file=sys.stderr)
     return EXIT_OK
+
+
+def _written(outputs: Sequence[Path], out: Path) -> list[str]:
+    """One line per output file, and one per folder of outputs (the web edition's site)."""
+    lines: list[str] = []
+    folders: dict[Path, int] = {}
+    out = out.resolve()
+    for path in outputs:
+        try:
+            parts = path.relative_to(out).parts
+        except ValueError:
+            parts = (path.name,)
+        if len(parts) > 1:
+            folders[out / parts[0]] = folders.get(out / parts[0], 0) + 1
+        else:
+            lines.append(f"wrote {path}")
+    lines += [f"wrote {folder}/ ({count} files)" for folder, count in folders.items()]
+    return lines
 
 
 def _clean_source(raw: Path, output: Path | None) -> int:

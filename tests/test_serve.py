@@ -15,7 +15,10 @@ import threading
 import time
 from pathlib import Path
 
+import pytest
 from conftest import MINI, REPO, copy_reader
+
+pytestmark = pytest.mark.browser
 
 NOTE = "Snow counted the deaths house by house [@snow1855, 39]."
 

@@ -152,6 +152,7 @@ def test_every_internal_link_resolves(which: str, request: pytest.FixtureRequest
 
 
 # ---- in the browser ---------------------------------------------------------------------------
+browser_test = pytest.mark.browser
 
 @pytest.fixture
 def phone(browser):  # type: ignore[no-untyped-def]
@@ -160,6 +161,7 @@ def phone(browser):  # type: ignore[no-untyped-def]
     context.close()
 
 
+@browser_test
 @pytest.mark.parametrize("scheme", ["light", "dark"])
 @pytest.mark.parametrize("name", ["index.html", "milestones-essay.html", "glossary.html"])
 def test_axe_finds_no_violation(browser, reader_site: Site, name: str, scheme: str) -> None:  # type: ignore[no-untyped-def]
@@ -173,6 +175,7 @@ def test_axe_finds_no_violation(browser, reader_site: Site, name: str, scheme: s
     assert results.violations_count == 0, results.generate_report()
 
 
+@browser_test
 def test_no_horizontal_overflow_on_a_phone(phone, reader_site: Site) -> None:  # type: ignore[no-untyped-def]
     for path in reader_site.pages():
         phone.goto(path.as_uri())
@@ -180,6 +183,7 @@ def test_no_horizontal_overflow_on_a_phone(phone, reader_site: Site) -> None:  #
         assert width[0] <= width[1], (path.name, width)
 
 
+@browser_test
 def test_nothing_is_fetched_from_the_network(browser, reader_site: Site) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context()
     asked: list[str] = []
@@ -199,6 +203,7 @@ def _note_visible(page, note_id: str) -> bool:  # type: ignore[no-untyped-def]
     return bool(page.locator(f"#{note_id}").is_visible())
 
 
+@browser_test
 def test_a_note_opens_and_closes_by_click_and_keyboard(phone, reader_site: Site) -> None:  # type: ignore[no-untyped-def]
     phone.goto(reader_site.url + "milestones-essay.html")
     note = "ann-milestones-bureaucracies"
@@ -220,6 +225,7 @@ def test_a_note_opens_and_closes_by_click_and_keyboard(phone, reader_site: Site)
     assert phone.evaluate("document.activeElement.id") == f"ref-{note}"  # focus back
 
 
+@browser_test
 def test_a_note_opens_without_javascript(browser, reader_site: Site) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 390, "height": 844}, java_script_enabled=False)
     page = context.new_page()
@@ -233,6 +239,7 @@ def test_a_note_opens_without_javascript(browser, reader_site: Site) -> None:  #
     context.close()
 
 
+@browser_test
 def test_side_notes_beside_the_text_on_a_wide_screen(browser, reader_site: Site) -> None:  # type: ignore[no-untyped-def]
     context = browser.new_context(viewport={"width": 1280, "height": 900})
     page = context.new_page()
@@ -243,6 +250,7 @@ def test_side_notes_beside_the_text_on_a_wide_screen(browser, reader_site: Site)
     context.close()
 
 
+@browser_test
 def test_glossary_definition_on_focus(phone, reader_site: Site) -> None:  # type: ignore[no-untyped-def]
     phone.goto((reader_site.folder / "milestones-essay.html").as_uri())
     term = phone.locator("#use-milestones-essay-cold-war")
@@ -254,6 +262,7 @@ def test_glossary_definition_on_focus(phone, reader_site: Site) -> None:  # type
     assert not tip.is_visible()
 
 
+@browser_test
 def test_search_finds_a_source_page(browser, reader_site: Site) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page()
     page.goto(reader_site.url + "index.html")
@@ -265,6 +274,7 @@ def test_search_finds_a_source_page(browser, reader_site: Site) -> None:  # type
     page.close()
 
 
+@browser_test
 def test_print_page_markers_show_the_folio(browser, reader_site: Site) -> None:  # type: ignore[no-untyped-def]
     page = browser.new_page()
     page.goto((reader_site.folder / "milestones-essay.html").as_uri())
