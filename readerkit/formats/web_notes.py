@@ -57,7 +57,6 @@ def _place_notes(tree: _Element) -> None:
             anchor = following
         aside.tail, anchor.tail = anchor.tail, None
         anchor.addnext(aside)
-        calls[0].set("aria-describedby", aside.get("id"))
         aside.set("aria-label", f"Note {calls[0].text or ''}".strip())  # landmarks told apart
         close = lxml_html.Element("a", {"class": "note-close", "href": f"#{calls[0].get('id')}",
                                         "data-pagefind-ignore": ""})
