@@ -1,4 +1,4 @@
-# Quick start: `make` builds dist/*.pdf and dist/*.epub; `make test` runs the whole suite.
+# Quick start: `make` builds dist/*.pdf, dist/*.epub and the web edition dist/*-web/; `make test` runs the whole suite.
 PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -8,6 +8,7 @@ STAMP := $(VENV)/.installed
 
 all: $(STAMP) fonts
 	$(PY) build.py all --edition student --edition instructor
+	$(PY) build.py html
 
 pdf epub check: $(STAMP) fonts
 	$(PY) build.py $@

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 """Benchmark readerkit: cold build, no-op rebuild, rebuild after one annotation edit (EPUB alone,
-then both formats; then both formats in watch mode, which keeps laid-out pages in memory), peak
-memory, against the floor (bare WeasyPrint render+write of the same print HTML, plus a bare
+then both formats; then both formats in watch mode, which keeps laid-out pages in memory), the
+live preview's round trip (`build.py serve`: save a note -> its new text visible in Chromium,
+driven by Playwright), peak memory, against the floor (bare WeasyPrint render+write of the same print HTML, plus a bare
 Pandoc Markdown -> EPUB conversion of the same sources).
 
     python bench/run.py [--readers real,x4,500] [--pages 500]      (make bench)
@@ -16,6 +17,7 @@ import argparse
 import os
 import re
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -118,6 +120,55 @@ def watch_edit(root: Path, rounds: int = 3) -> float:
     return seconds
 
 
+def serve_round_trip(root: Path, rounds: int = 3) -> float:
+    """Median seconds from saving a note edit to its new text showing in the page the
+    browser has open under `build.py serve` (after each, the print layout catches up)."""
+    import socket
+    import statistics
+
+    from playwright.sync_api import sync_playwright
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    process = subprocess.Popen(
+        [sys.executable, str(REPO / "build.py"), "serve", "--root", str(root), "--port",
+         str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    assert process.stdout is not None
+
+    def caught_up() -> None:
+        for line in process.stdout:  # type: ignore[union-attr]
+            if "print layout caught up" in line or line.startswith("up to date"):
+                return
+            if "error" in line:
+                raise SystemExit(f"serve failed: {line}")
+
+    page_name = sorted((root / "book" / "annotations").glob("*.yaml"))[0].stem + ".html"
+    times = []
+    try:
+        caught_up()
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium",
+                args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
+            page = browser.new_page(viewport={"width": 1280, "height": 900})
+            page.goto(f"http://127.0.0.1:{port}/{page_name}")
+            for edit in range(rounds):
+                time.sleep(0.5)
+                started = time.perf_counter()
+                edit_note(root, 30 + edit)
+                page.wait_for_function(
+                    f"document.body.textContent.includes('Edited {30 + edit}.')",
+                    timeout=120000, polling="raf")
+                times.append(time.perf_counter() - started)
+                caught_up()
+            browser.close()
+    finally:
+        process.send_signal(signal.SIGINT)
+        process.wait(timeout=60)
+    return statistics.median(times)
+
+
 def measure(name: str, root: Path, work: Path) -> dict[str, float | str]:
     shutil.rmtree(root / ".cache", ignore_errors=True)
     shutil.rmtree(root / "dist", ignore_errors=True)
@@ -129,17 +180,19 @@ def measure(name: str, root: Path, work: Path) -> dict[str, float | str]:
     edit_note(root, 2)
     both_edit, both_mb, _ = build(root, "all")
     watched = watch_edit(root)
+    served = serve_round_trip(root)
     weasy, pandoc = floor(root, work)
     return {"reader": name, "pages": pages_of(root), "cold": cold, "noop": noop,
-            "epub_edit": epub_edit, "both_edit": both_edit, "watch_edit": watched,
+            "epub_edit": epub_edit, "both_edit": both_edit, "watch_edit": watched, "serve_edit": served,
             "peak_mb": max(cold_mb, both_mb), "floor_weasy": weasy, "floor_pandoc": pandoc}
 
 
 def table(rows: list[dict[str, float | str]]) -> str:
     head = ("| reader | pages | cold s | no-op s (×cold) | note edit → EPUB s (×cold) | "
-            "note edit → both s (×cold) | watch: note edit → both s (×cold) | peak MB | "
+            "note edit → both s (×cold) | watch: note edit → both s (×cold) | "
+            "serve: note edit → page shown s (×cold) | peak MB | "
             "floor s (WeasyPrint + Pandoc) | overhead over floor |")
-    lines = [head, "|" + " --- |" * 10]
+    lines = [head, "|" + " --- |" * 11]
     for row in rows:
         cold = float(row["cold"])
         weasy, pandoc = float(row["floor_weasy"]), float(row["floor_pandoc"])
@@ -150,6 +203,7 @@ def table(rows: list[dict[str, float | str]]) -> str:
 
         lines.append(f"| {row['reader']} | {row['pages']} | {cold:.1f} | {rel('noop')} | "
                      f"{rel('epub_edit')} | {rel('both_edit')} | {rel('watch_edit')} | "
+                     f"{rel('serve_edit')} | "
                      f"{float(row['peak_mb']):.0f} | "
                      f"{floor_total:.1f} ({weasy:.1f} + {pandoc:.1f}) | "
                      f"{(cold / floor_total - 1) * 100:+.0f}% |")

@@ -39,6 +39,8 @@ COMMAND_EXAMPLES = {
     "import-annotations": "import-annotations hypothesis-export.json --dry-run",
     "export-annotations": "export-annotations -o annotations.jsonld --edition student",
     "permissions": "permissions --root ../influenza   (also writes dist/<slug>-permissions.csv)",
+    "html": "html --root ../influenza --edition student   (writes dist/<slug>-web/ and .zip)",
+    "serve": "serve --root ../influenza --port 8000   (then open http://127.0.0.1:8000/)",
 }
 
 
@@ -61,7 +63,8 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
         sub.add_argument("--strict", action="store_true", help="treat warnings as errors")
 
     for name, text in (("all", "build the PDF and the EPUB (the default)"),
-                       ("pdf", "build the PDF only"), ("epub", "build the EPUB only")):
+                       ("pdf", "build the PDF only"), ("epub", "build the EPUB only"),
+                       ("html", "build the web edition: ROOT/dist/<slug>-web/ and its .zip")):
         sub = commands.add_parser(name, help=text, description=text)
         add_root(sub)
         sub.add_argument("--out", type=Path, help="output folder (default: ROOT/dist)")
@@ -85,6 +88,14 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
                        help="do not use ROOT/.cache/readerkit (laid-out pages are still kept "
                        "in memory from one save to the next)")
     add_edition(watch)
+    serve = commands.add_parser(
+        "serve", help="live preview: serve the web edition on 127.0.0.1, rebuild on every save",
+        description="Build the web edition, serve it on 127.0.0.1 and rebuild it on every "
+        "save; the open page reloads, keeping its place. Content errors show in the page and "
+        "here; the last good pages stay served. Ctrl-C stops.")
+    add_root(serve)
+    serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
+    serve.add_argument("--out", type=Path, help="output folder (default: ROOT/dist)")
     check = commands.add_parser("check", help="load and validate everything, write nothing")
     add_root(check)
     rights = commands.add_parser(
@@ -172,6 +183,10 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
                      editions=_editions(options))
     if options.command == "permissions":
         return _permissions(root, options)
+    if options.command == "serve":
+        from readerkit.serve import serve
+
+        return serve(root, port=options.port, out_dir=options.out, strict=options.strict)
     from readerkit.pipeline import (
         ALL_TARGETS,
         Target,
@@ -179,8 +194,8 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
     )
     from readerkit.progress import terminal_progress
 
-    formats = {"all": [t.format for t in ALL_TARGETS], "pdf": ["pdf"], "epub": ["epub"]}.get(
-        options.command, [])  # check: no targets
+    formats = {"all": [t.format for t in ALL_TARGETS], "pdf": ["pdf"], "epub": ["epub"],
+               "html": ["html"]}.get(options.command, [])  # check: no targets
     targets = [Target(name, edition) for edition in _editions(options) for name in formats]
     started = time.perf_counter()
     try:
@@ -214,8 +229,8 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
     elapsed = time.perf_counter() - started
     if options.command == "check":
         print(f"check passed: {_summary(result.diagnostics)}", file=sys.stderr)
-    for path in result.outputs:
-        print(f"wrote {path}")
+    for line in _written(result.outputs, getattr(options, "out", None) or root / "dist"):
+        print(line)
     if result.up_to_date:
         print(f"up to date ({elapsed:.2f} s): nothing changed since the last build",
               file=sys.stderr)
@@ -252,6 +267,24 @@ def _permissions(root: Path, options: argparse.Namespace) -> int:
     sys.stdout.write(table)
     print(f"wrote {path}")
     return EXIT_OK
+
+
+def _written(outputs: Sequence[Path], out: Path) -> list[str]:
+    """One line per output file, and one per folder of outputs (the web edition's site)."""
+    lines: list[str] = []
+    folders: dict[Path, int] = {}
+    out = out.resolve()
+    for path in outputs:
+        try:
+            parts = path.relative_to(out).parts
+        except ValueError:
+            parts = (path.name,)
+        if len(parts) > 1:
+            folders[out / parts[0]] = folders.get(out / parts[0], 0) + 1
+        else:
+            lines.append(f"wrote {path}")
+    lines += [f"wrote {folder}/ ({count} files)" for folder, count in folders.items()]
+    return lines
 
 
 def _clean_source(raw: Path, output: Path | None) -> int:

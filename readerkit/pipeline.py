@@ -77,6 +77,7 @@ class BuildResult:
     laid_out: list[str] = field(default_factory=list)  # layout units laid out afresh
     units: int = 0  # layout units in the book
     unit_labels: dict[str, str] = field(default_factory=dict)  # unit -> the editor's words
+    page_map: PageMap | None = None  # the print pages the outputs were made with
 
 
 def _input_digest(root: Path) -> str:
@@ -189,11 +190,14 @@ def build(
     progress: Progress = lambda message: None,
     use_cache: bool = True,
     watch: WatchSession | None = None,
+    pages_from: PageMap | None = None,
 ) -> BuildResult:
     """Build the targets; with no targets, only load, check and render (`build.py check`).
     With use_cache, work whose inputs are unchanged is reused from ROOT/.cache/readerkit and a
     build with nothing changed does nothing (result.up_to_date). Nothing is written until every
-    output is complete, except in watch mode (see WatchSession)."""
+    output is complete, except in watch mode (see WatchSession). `pages_from`: an earlier
+    build's print page map, used as it is instead of laying out the print edition (the live
+    preview's first, fast pass; only for targets that need no print pages)."""
     timings: dict[str, float] = {}
     started = time.perf_counter()
 
@@ -217,7 +221,8 @@ def build(
             lap("up-to-date check")
             diags = record.get("diagnostics")
             return BuildResult(diags if isinstance(diags, Diagnostics) else
-                               Diagnostics(root.resolve()), timings=timings, up_to_date=True)
+                               Diagnostics(root.resolve()), timings=timings, up_to_date=True,
+                               page_map=record.get("page_map"))
     with activated(store if store.enabled else None):
         progress("loading and checking")
         project, diags = load_checked(root, strict=strict)
@@ -242,7 +247,8 @@ def build(
         finished = _write_formats(books, targets, out, result, store, lap, progress, watch,
                                   page_size=page_size or project.book.page_size,
                                   print_shop=print_shop,
-                                  variant=print_variant(page_size, print_shop))
+                                  variant=print_variant(page_size, print_shop),
+                                  pages_from=pages_from)
     except jinja2.TemplateError as error:  # the reader's own template: the editor's to fix
         where = templates.template_failure(error, project.styles_dir)
         if where is None:
@@ -254,13 +260,14 @@ def build(
     # Only now, with every output complete in memory, is anything written (but see watch).
     for path, data in finished.items():
         if path not in result.outputs:
-            write_atomically(path, data)
+            write_unless_same(path, data)
             result.outputs.append(path)
+    prune_folders(out, finished)
     lap("write")
     result.cache_hits = sorted(set(store.hits))
-    if store.enabled:
+    if store.enabled and pages_from is None:  # outputs made with old page numbers: no record
         store.put_object("state", state_key, {
-            "inputs": inputs, "diagnostics": diags,
+            "inputs": inputs, "diagnostics": diags, "page_map": result.page_map,
             "outputs": {str(path): hashlib.sha256(data).hexdigest()
                         for path, data in finished.items()},
         })
@@ -276,7 +283,8 @@ def print_variant(page_size: str | None, print_shop: bool) -> str:
 def _write_formats(books: dict[str, BookDoc], targets: Sequence[Target], out: Path,
                    result: BuildResult, store: Cache, lap: Callable[[str], None],
                    progress: Progress, watch: WatchSession | None, *, page_size: str,
-                   print_shop: bool, variant: str) -> dict[Path, bytes]:
+                   print_shop: bool, variant: str,
+                   pages_from: PageMap | None = None) -> dict[Path, bytes]:
     """Every target's file, in memory, edition by edition (the student's first: the
     instructor's pages are compared with its pages). One memory of laid-out units serves
     both editions, so a unit the editions share is laid out once."""
@@ -295,7 +303,8 @@ def _write_formats(books: dict[str, BookDoc], targets: Sequence[Target], out: Pa
                                            variant=variant)
         pages = _write_edition(book, wanted, out, result, store, lap, progress, watch, memo,
                                used, finished, page_size=page_size, print_shop=print_shop,
-                               variant=variant, student_pages=student_pages)
+                               variant=variant, student_pages=student_pages,
+                               pages_from=pages_from)
         if edition == editions.STUDENT:
             student_pages = pages
     paginate.forget_unused(memo, used)
@@ -306,16 +315,26 @@ def _write_edition(book: BookDoc, targets: Sequence[Target], out: Path, result: 
                    store: Cache, lap: Callable[[str], None], progress: Progress,
                    watch: WatchSession | None, memo: Memo, used: set[str],
                    finished: dict[Path, bytes], *, page_size: str, print_shop: bool,
-                   variant: str = "", student_pages: PageMap | None = None) -> PageMap:
+                   variant: str = "", student_pages: PageMap | None = None,
+                   pages_from: PageMap | None = None) -> PageMap:
     """One edition's files into `finished`: the formats that need no print pages first, then
     the print layout's own (the PDF), each cached whole keyed on the print HTML and layout.
-    Returns the edition's page map; the instructor's is checked against `student_pages`."""
+    Returns the edition's page map; the instructor's is checked against `student_pages`.
+    With `pages_from` (serve's fast pass) and no format needing print pages, nothing is laid
+    out: the formats are written with that earlier page map."""
     from readerkit.formats import registry  # the formats import WeasyPrint: only now
     from readerkit.formats.print import html as print_html
     from readerkit.formats.print import marks, paginate, samepages
 
     project = book.project
     formats = [registry.get(target.format) for target in targets]
+    if pages_from is not None and not any(fmt.needs_print_pages for fmt in formats):
+        for fmt in formats:
+            written = fmt.write(book, pages_from if fmt.needs_page_map else None)
+            finished.update({out / name: data for name, data in written.items()})
+            lap(fmt.name)
+        result.page_map = pages_from
+        return pages_from
     ordered = sorted(formats, key=lambda fmt: fmt.needs_print_pages)
     others = [registry.get(name) for name in registry.names()]
     style_digest = _layout_digest(book, [f for f in others if not f.needs_print_pages])
@@ -351,6 +370,8 @@ def _write_edition(book: BookDoc, targets: Sequence[Target], out: Path, result: 
                                      "flow: check .teaching-marks and the guide in "
                                      "styles/print.css")
             raise BuildAborted(result.diagnostics)
+    if book.edition == editions.STUDENT:
+        result.page_map = layout.page_map()
     for fmt in ordered:
         if fmt.needs_print_pages:
             files = cached[fmt.name]
@@ -366,7 +387,7 @@ def _write_edition(book: BookDoc, targets: Sequence[Target], out: Path, result: 
             path = out / name
             finished[path] = data
             if watch is not None and not fmt.needs_print_pages:
-                write_atomically(path, data)
+                write_unless_same(path, data)
                 result.outputs.append(path)
                 progress(f"wrote {path}")
         lap(f"{fmt.name}{edition}")
@@ -394,6 +415,30 @@ def permissions_table(root: Path, *, out_dir: Path | None = None, strict: bool =
     path = (out_dir or root / "dist").resolve() / f"{project.book.slug}-permissions.csv"
     write_atomically(path, permissions.as_csv(table).encode())
     return path, permissions.as_text(table), diags
+
+
+def write_unless_same(path: Path, data: bytes) -> None:
+    """Write the output unless the file already holds these bytes (most of a web edition's
+    files after a one-note edit: their time stamps stay, and no fsync is spent on them)."""
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return
+    except OSError:
+        pass
+    write_atomically(path, data)
+
+
+def prune_folders(out: Path, finished: dict[Path, bytes]) -> None:
+    """A format that writes a folder (the web edition) owns it whole: files in it that this
+    build did not write (a removed source's page, an old search index) are removed."""
+    folders = {path.relative_to(out).parts[0] for path in finished
+               if len(path.relative_to(out).parts) > 1}
+    for folder in sorted(folders):
+        for path in sorted((out / folder).rglob("*"), reverse=True):
+            if path.is_file() and path not in finished:
+                path.unlink()
+            elif path.is_dir() and not any(path.iterdir()):
+                path.rmdir()
 
 
 def _cached_files(store: Cache, kind: str, cache_key: str) -> dict[str, bytes] | None:

@@ -41,7 +41,7 @@ def is_temporary(name: str) -> bool:
     return bool(TEMP_NAME.search(name)) or "." not in name
 
 
-def _relevant(root: Path) -> Callable[[object, str], bool]:
+def relevant_change(root: Path) -> Callable[[object, str], bool]:
     def accept(_change: object, path: str) -> bool:
         try:
             relative = Path(path).resolve().relative_to(root)
@@ -149,7 +149,7 @@ def watch(root: Path, *, out_dir: Path | None = None, strict: bool = False,
     try:
         rebuild(root, out_dir=out_dir, strict=strict, page_size=page_size, stream=stream,
                 session=session, shown=shown, use_cache=use_cache, editions=editions)
-        for changes in watchfiles.watch(root, watch_filter=_relevant(root), stop_event=stop,
+        for changes in watchfiles.watch(root, watch_filter=relevant_change(root), stop_event=stop,
                                         debounce=300, step=50, raise_interrupt=True):
             rebuild(root, out_dir=out_dir, strict=strict, page_size=page_size,
                     changed=[path for _change, path in changes], stream=stream,

@@ -111,3 +111,21 @@ def mini_pdfs(mini_root: Path, tmp_path_factory: pytest.TempPathFactory) -> dict
         out[name] = folder / ("pump-reader.pdf" if name == "letter" else
                               f"pump-reader-{'print-shop' if name == 'shop' else name}.pdf")
     return out
+
+
+CHROMIUM = Path("/usr/bin/chromium")  # Debian's: Playwright downloads no browser here
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update"]
+
+
+@pytest.fixture(scope="session")
+def browser():  # type: ignore[no-untyped-def]
+    """One headless Chromium for every browser test of the session."""
+    if not CHROMIUM.exists():
+        pytest.skip("Chromium not installed (scripts/install-ace.sh installs it)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()

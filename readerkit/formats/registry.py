@@ -13,6 +13,7 @@ from readerkit.formats.base import Format
 
 FORMATS: dict[str, str] = {
     "pdf": "readerkit.formats.print.pdf",
+    "html": "readerkit.formats.web",
     "epub": "readerkit.formats.epub",
 }
 

@@ -95,7 +95,8 @@ def note_asides(note_list: list[NoteDoc]) -> str:
 
 
 def link_across_files(pages: list[Page]) -> None:
-    """Rewrite '#id' links to 'file.xhtml#id' where the id lives in another file."""
+    """Rewrite '#id' links to 'file.xhtml#id' where the id lives in another file (an id that
+    every page has, such as a web page's <main>, stays on its own page)."""
     home: dict[str, str] = {}
     for page in pages:
         assert page.tree is not None
@@ -104,9 +105,10 @@ def link_across_files(pages: list[Page]) -> None:
                 home.setdefault(element.get("id"), page.href)
     for page in pages:
         assert page.tree is not None
+        own = {e.get("id") for e in page.tree.iter() if isinstance(e.tag, str) and e.get("id")}
         for link in page.tree.iter("a"):
             href = link.get("href", "")
-            if href.startswith("#") and home.get(href[1:], page.href) != page.href:
+            if href.startswith("#") and href[1:] not in own and href[1:] in home:
                 link.set("href", f"{home[href[1:]]}{href}")
 
 
