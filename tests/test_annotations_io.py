@@ -607,7 +607,7 @@ def test_strict_import_leaves_nothing_out_or_writes_nothing(root: Path) -> None:
                      "--root", str(root))
     assert done.returncode == 1 and text(root, SNOW_NOTES) == before
     assert done.stderr.splitlines()[-1] == (
-        "import failed: 0 error(s), 4 warning(s); nothing was written")
+        "import failed: 0 errors, 4 warnings; nothing was written")
 
 
 def test_a_bad_file_through_the_cli_is_exit_1_and_a_message(root: Path) -> None:
