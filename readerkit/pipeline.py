@@ -34,8 +34,9 @@ from readerkit.render.pandoc import PandocFailed, Rendered
 from readerkit.tools import permissions
 
 if TYPE_CHECKING:  # the print edition imports WeasyPrint (slow): only when something is built
-    from readerkit.formats.base import Format, PageMap
+    from readerkit.formats.base import Format
     from readerkit.formats.print.paginate import Memo, Paginator, PrintLayout
+    from readerkit.pagemap import PageMap
 
 Progress = Callable[[str], None]
 

@@ -29,7 +29,7 @@ from readerkit.diagnostics import BuildAborted
 from readerkit.watch import relevant_change
 
 if TYPE_CHECKING:
-    from readerkit.formats.base import PageMap
+    from readerkit.pagemap import PageMap
     from readerkit.pipeline import WatchSession
 
 LIVE = "/__live/"

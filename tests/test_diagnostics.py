@@ -290,17 +290,17 @@ CASES = [
     # --- images (render/images.py) -----------------------------------------------------------
     Case("M002", [append(SNOW, "\n![A map of the streets](images/Map.png)\n"),
                   write("sources/images/map.png", TINY_PNG)], [
-        "sources/snow-letter.md:16: M002 image file sources/images/Map.png not found\n"
+        "sources/snow-letter.md:17: M002 image file sources/images/Map.png not found\n"
         "    hint: check the file's name (capitals count) and that it is in that folder",
     ], anchoring=True),
     Case("M003", [append(SNOW, "\n![](images/map.png)\n"),
                   write("sources/images/map.png", TINY_PNG)], [
-        "sources/snow-letter.md:16: M003 image 'images/map.png' has no alt text\n"
+        "sources/snow-letter.md:17: M003 image 'images/map.png' has no alt text\n"
         "    hint: say what it shows in the brackets, for readers who cannot see it: "
         "![A clipping of the report](images/map.png)",
     ], anchoring=True),
     Case("M004", [append(SNOW, "\n![A map](https://example.org/map.png)\n")], [
-        "sources/snow-letter.md:16: M004 image 'https://example.org/map.png' is not a file of "
+        "sources/snow-letter.md:17: M004 image 'https://example.org/map.png' is not a file of "
         "the project\n"
         "    hint: download it into sources/images/ and write ![...](images/NAME)",
     ], anchoring=True),
@@ -314,7 +314,7 @@ CASES = [
     ], anchoring=True),
     Case("M005", [append(SNOW, "\nAs the map shows ![A map](images/map.png) here.\n"),
                   write("sources/images/map.png", TINY_PNG)], [
-        "sources/snow-letter.md:16: M005 image 'images/map.png' is inside a paragraph of text\n"
+        "sources/snow-letter.md:17: M005 image 'images/map.png' is inside a paragraph of text\n"
         "    hint: put the image on a line of its own, with a blank line before and after it",
     ], anchoring=True),
     # --- the reader's own templates (styles/templates/ overrides the defaults) ---------------

@@ -19,9 +19,9 @@ import pytest
 from conftest import MINI, REPO, copy_reader, run_build
 from lxml import html as lxml_html
 
-from readerkit.formats.base import PageMap, PageStart
 from readerkit.formats.print.samepages import first_difference
 from readerkit.htmltools import parse_fragment, text_of
+from readerkit.pagemap import PageMap, PageStart
 from readerkit.pipeline import assemble_book, load_checked
 from readerkit.render import editions
 

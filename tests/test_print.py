@@ -159,7 +159,7 @@ def test_no_folio_or_running_head_on_title_opener_and_blank_pages(reader: Built)
 
 def test_the_page_map_is_plain_picklable_data(reader_layout: Any) -> None:
     """What the print layout hands the other formats holds no WeasyPrint object."""
-    from readerkit.formats.base import PageMap
+    from readerkit.pagemap import PageMap
 
     page_map = reader_layout.page_map()
     assert type(page_map) is PageMap

@@ -24,8 +24,8 @@ from lxml import html as lxml_html
 from readerkit import stylefiles
 from readerkit.document import BookDoc, TeachingNoteDoc
 from readerkit.formats import page_markers, templating, xhtml
-from readerkit.formats.base import PageMap
 from readerkit.formats.xhtml import Page
+from readerkit.pagemap import PageMap
 from readerkit.render import timeline_chart
 
 INSTRUCTOR_CSS = "epub-instructor.css"  # under styles/: the instructor edition's own rules

@@ -2,7 +2,7 @@
 
 formats/print/pagestarts.py finds, for every printed page, the element its running text begins
 in (its anchor) and how many letters and digits of that element were printed on earlier pages
-(its offset); the page map (formats/base.PageMap) hands these over. `insert_markers` puts an
+(its offset); the page map (readerkit/pagemap.py) hands these over. `insert_markers` puts an
 empty `<span epub:type="pagebreak" role="doc-pagebreak">` at the same offset in the same element
 of the XHTML trees. A page that begins inside a word (hyphenated across the page turn) gets its
 marker after that word; a page with no running text of its own (blank verso, notes only) gets
@@ -22,7 +22,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from readerkit import anchors
-from readerkit.formats.base import PageStart
+from readerkit.pagemap import PageStart
 
 # Classes whose text is not part of the running text in both editions.
 SKIP_CLASSES = frozenset({"footnote", "pnum", "noteref", "pagebreak", "teaching-marks"})

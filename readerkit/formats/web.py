@@ -25,8 +25,8 @@ from lxml import html as lxml_html
 from readerkit import stylefiles
 from readerkit.document import BookDoc
 from readerkit.formats import page_markers, templating, web_notes, web_search, xhtml
-from readerkit.formats.base import PageMap
 from readerkit.formats.xhtml import Page
+from readerkit.pagemap import PageMap
 from readerkit.render import timeline_chart
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)

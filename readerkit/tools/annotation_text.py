@@ -19,7 +19,7 @@ from readerkit.diagnostics import Diagnostics
 from readerkit.htmltools import parse_fragment
 from readerkit.model import Project
 from readerkit.pipeline import render_checked
-from readerkit.render import annotate
+from readerkit.render import annotate, editions
 from readerkit.render.anchoring import Folded, Match, find_quote, fold_text
 from readerkit.render.pandoc import Rendered
 
@@ -28,11 +28,12 @@ MAX_CONTEXT_WORDS = 12  # a prefix or suffix longer than this settles nothing mo
 
 
 def render(project: Project, diags: Diagnostics, *, use_cache: bool = True) -> Rendered:
-    """The book's Markdown through Pandoc, as a build converts it (and from the same cache);
-    Pandoc's failures are reported as the build reports them."""
+    """The book's Markdown through Pandoc, as a build converts it (and from the same cache):
+    the shared core of the editions (render/editions.py), whose paragraphs every edition
+    numbers alike; Pandoc's failures are reported as the build reports them."""
     store = Cache.for_project(project.root, enabled=use_cache)
     with activated(store if store.enabled else None):
-        return render_checked(project, diags)
+        return render_checked(editions.core(project), diags)
 
 
 @dataclass

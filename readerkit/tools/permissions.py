@@ -16,9 +16,9 @@ from dataclasses import dataclass
 
 from readerkit.diagnostics import Diagnostics
 from readerkit.document import BookDoc, SourceDoc
-from readerkit.formats.base import PageMap
 from readerkit.htmltools import parse_fragment, text_of
 from readerkit.model import PRINTABLE, Project
+from readerkit.pagemap import PageMap
 
 WORD = re.compile(r"[^\W_]+(?:['’.-]+[^\W_]+)*")
 # Units that start a new page after a source: the next source, part or appendix.

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from readerkit.document import BookDoc
-from readerkit.formats.base import PageMap
 from readerkit.htmltools import inner_html, parse_fragment
+from readerkit.pagemap import PageMap
 from readerkit.render.editions import MARK_CLASS
 
 VERSO_CLASS = "verso"

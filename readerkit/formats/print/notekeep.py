@@ -16,7 +16,7 @@ from typing import Any
 
 from weasyprint.formatting_structure import boxes
 
-from readerkit.formats.base import PageStart
+from readerkit.pagemap import PageStart
 
 
 def _walk(box: Any) -> Iterator[Any]:

@@ -14,8 +14,8 @@ from typing import Any
 
 from weasyprint.formatting_structure import boxes
 
-from readerkit.formats.base import PageStart
 from readerkit.formats.page_markers import INLINE_TAGS, SKIP_CLASSES, classes, tag
+from readerkit.pagemap import PageStart
 
 
 def _counts(text: str) -> int:

@@ -27,10 +27,10 @@ from weasyprint.text.fonts import FontConfiguration
 
 from readerkit import stylefiles
 from readerkit.cache import Cache, key
-from readerkit.formats.base import PageMap, PageStart
 from readerkit.formats.print import folios, notekeep, pagecss, pagestarts, units
 from readerkit.formats.print.fetcher import ProjectOnlyFetcher
 from readerkit.model import Project
+from readerkit.pagemap import PageMap, PageStart
 
 MAX_PASSES = 5  # page references settle in one or two passes; this bounds a pathological book
 VERSO_START = "html { break-before: left }\n"  # WeasyPrint starts the document on a verso

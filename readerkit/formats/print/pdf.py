@@ -10,10 +10,10 @@ from typing import Any, ClassVar
 import pydyf
 
 from readerkit.document import BookDoc
-from readerkit.formats.base import PageMap
 from readerkit.formats.print import pdf_tags
 from readerkit.formats.print.folios import label_ranges
 from readerkit.formats.print.paginate import PrintLayout
+from readerkit.pagemap import PageMap
 
 _ALL_PAGE_REFERENCES = pydyf.PDF.page_references
 

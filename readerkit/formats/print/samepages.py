@@ -9,7 +9,7 @@ after the student edition's last: its guide.
 from __future__ import annotations
 
 from readerkit import anchors
-from readerkit.formats.base import PageMap, PageStart
+from readerkit.pagemap import PageMap, PageStart
 
 INSTRUCTOR_ONLY = (anchors.teaching_mark.prefix, anchors.teaching_note.prefix)
 
