@@ -1,8 +1,8 @@
 #!/usr/bin/env python3
-"""Benchmark readerkit: cold build, no-op rebuild, rebuild after one annotation edit (EPUB alone,
-then both formats; then both formats in watch mode, which keeps laid-out pages in memory), peak
-memory, against the floor (bare WeasyPrint render+write of the same print HTML, plus a bare
-Pandoc Markdown -> EPUB conversion of the same sources).
+"""Benchmark readerkit: cold build (both formats; the EPUB alone), no-op rebuild, rebuild after
+one annotation edit (EPUB alone, then both formats; then both formats in watch mode, which keeps
+laid-out pages in memory), peak memory, against the floor (bare WeasyPrint render+write of the
+same print HTML, plus a bare Pandoc Markdown -> EPUB conversion of the same sources).
 
     python bench/run.py [--readers real,x4,500] [--pages 500]      (make bench)
 
@@ -120,6 +120,9 @@ def watch_edit(root: Path, rounds: int = 3) -> float:
 def measure(name: str, root: Path, work: Path) -> dict[str, float | str]:
     shutil.rmtree(root / ".cache", ignore_errors=True)
     shutil.rmtree(root / "dist", ignore_errors=True)
+    epub_cold, _, _ = build(root, "epub")  # the units laid out in worker processes
+    shutil.rmtree(root / ".cache", ignore_errors=True)
+    shutil.rmtree(root / "dist", ignore_errors=True)
     cold, cold_mb, _ = build(root, "all")
     noop, _, output = build(root, "all")
     assert "up to date" in output, output
@@ -129,16 +132,18 @@ def measure(name: str, root: Path, work: Path) -> dict[str, float | str]:
     both_edit, both_mb, _ = build(root, "all")
     watched = watch_edit(root)
     weasy, pandoc = floor(root, work)
-    return {"reader": name, "pages": pages_of(root), "cold": cold, "noop": noop,
+    return {"reader": name, "pages": pages_of(root), "cold": cold, "epub_cold": epub_cold,
+            "noop": noop,
             "epub_edit": epub_edit, "both_edit": both_edit, "watch_edit": watched,
             "peak_mb": max(cold_mb, both_mb), "floor_weasy": weasy, "floor_pandoc": pandoc}
 
 
 def table(rows: list[dict[str, float | str]]) -> str:
-    head = ("| reader | pages | cold s | no-op s (×cold) | note edit → EPUB s (×cold) | "
+    head = ("| reader | pages | cold s | cold, EPUB alone s (×cold) | no-op s (×cold) | "
+            "note edit → EPUB s (×cold) | "
             "note edit → both s (×cold) | watch: note edit → both s (×cold) | peak MB | "
             "floor s (WeasyPrint + Pandoc) | overhead over floor |")
-    lines = [head, "|" + " --- |" * 10]
+    lines = [head, "|" + " --- |" * 11]
     for row in rows:
         cold = float(row["cold"])
         weasy, pandoc = float(row["floor_weasy"]), float(row["floor_pandoc"])
@@ -147,7 +152,8 @@ def table(rows: list[dict[str, float | str]]) -> str:
         def rel(key: str, cold: float = cold, row: dict[str, float | str] = row) -> str:
             return f"{float(row[key]):.2f} ({float(row[key]) / cold:.2f}×)"
 
-        lines.append(f"| {row['reader']} | {row['pages']} | {cold:.1f} | {rel('noop')} | "
+        lines.append(f"| {row['reader']} | {row['pages']} | {cold:.1f} | {rel('epub_cold')} | "
+                     f"{rel('noop')} | "
                      f"{rel('epub_edit')} | {rel('both_edit')} | {rel('watch_edit')} | "
                      f"{float(row['peak_mb']):.0f} | "
                      f"{floor_total:.1f} ({weasy:.1f} + {pandoc:.1f}) | "
