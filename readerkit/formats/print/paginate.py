@@ -17,10 +17,9 @@ until nothing changes, as LaTeX reruns.
 
 A build that writes no PDF (and keeps no pages for watch mode) lays out the units it finds
 uncached two at a time in worker processes (formats/print/workers.py): whenever the next unit
-must be laid out, every later unit whose page references all have a folio (known in this pass
-or remembered from the last build) and whose HTML with them is not cached goes to the workers
-at once. The pass then goes on in order as before, finding them in memory; a unit whose HTML
-came out different in the end is laid out again in order, so the result is the sequential one.
+must be laid out, every later unit whose HTML is already settled (every page it refers to is
+known) and is not cached goes to the workers at once. The pass then goes on in order as before,
+finding them in memory; a unit whose HTML changed in the meantime is laid out again in order.
 """
 
 from __future__ import annotations
@@ -137,8 +136,7 @@ class Paginator:
         return self._render(name, last, html, 1).layout
 
     def _prefetch(self, upcoming: list[units.Unit], known: dict[str, str]) -> None:
-        """Lay out in workers every upcoming unit whose references have folios and whose HTML
-        is not laid out yet (a guess: the pass checks each unit's HTML again)."""
+        """Lay out in workers every upcoming unit that is settled and not laid out yet."""
         jobs: dict[str, tuple[units.Unit, str]] = {}
         for unit in upcoming:
             if not all(ref in known for ref in unit.refs):
