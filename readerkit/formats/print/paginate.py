@@ -14,12 +14,6 @@ on the front matter, so the body is laid out first, then the front matter (the c
 every folio known. A reference to a later page of the body is filled from the last build's
 folios, or a placeholder, and the units whose references turn out wrong are laid out again
 until nothing changes, as LaTeX reruns.
-
-A build that writes no PDF (and keeps no pages for watch mode) lays out the units it finds
-uncached two at a time in worker processes (formats/print/workers.py): whenever the next unit
-must be laid out, every later unit whose HTML is already settled (every page it refers to is
-known) and is not cached goes to the workers at once. The pass then goes on in order as before,
-finding them in memory; a unit whose HTML changed in the meantime is laid out again in order.
 """
 
 from __future__ import annotations
@@ -33,7 +27,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from readerkit.cache import Cache, key
 from readerkit.formats.base import PageMap, PageStart
-from readerkit.formats.print import folios, pagecss, pagestarts, units, workers
+from readerkit.formats.print import folios, pagecss, pagestarts, units
 from readerkit.formats.print.fetcher import ProjectOnlyFetcher
 from readerkit.model import Project
 
@@ -81,8 +75,6 @@ class Paginator:
         self.units = units.split(html_text)
         self.store = store
         self.memo: Memo = memo if memo is not None else {}
-        # Watch mode keeps WeasyPrint's pages for the PDF it writes next: workers cannot.
-        self.parallel = memo is None and workers.usable()
         self.used: set[str] = set()
         self.laid_out: list[str] = []  # units laid out afresh by this paginator, in order
         self.progress = progress
@@ -98,16 +90,15 @@ class Paginator:
         self.style_key = key("unit-style", page_size, str(print_shop), str(fallback),
                              style_digest)
 
-    def _render(self, name: str, last: bool, html: str, first_folio: int) -> LaidOut:
-        """One unit laid out (`name` for errors; `last`: the book's last unit)."""
+    def _render(self, unit: units.Unit, html: str, first_folio: int) -> LaidOut:
         first_page = weasyprint.CSS(string=f"@page :first {{ counter-reset: page {first_folio} }}")
         document = weasyprint.HTML(string=html, base_url=str(self.root) + "/",
                                    url_fetcher=self.fetcher).render(
             stylesheets=[*self.css, first_page], font_config=self.font_config)
         pages = list(document.pages)
-        if not last:  # drop the page the end mark landed on (see units.END_MARK)
+        if not unit.last:  # drop the page the end mark landed on (see units.END_MARK)
             if not pages or units.END_MARK_ID not in pages[-1].anchors:
-                raise RuntimeError(f"layout unit {name} did not end as expected")
+                raise RuntimeError(f"layout unit {unit.name} did not end as expected")
             pages.pop()
         anchors: dict[str, int] = {}
         for index, page in enumerate(pages):
@@ -117,46 +108,8 @@ class Paginator:
         layout = UnitLayout(len(pages), anchors, pagestarts.page_starts(pages))
         return LaidOut(layout, pages, document)
 
-    def _unit_key(self, html: str) -> str:
-        return key("unit", self.style_key, html)
-
-    def _known_layout(self, unit_key: str) -> UnitLayout | None:
-        """A unit's layout from memory or the cache (kept in memory: the pass reads it next)."""
-        laid = self.memo.get(unit_key)
-        if laid is None:
-            cached = self.store.get_object("unit", unit_key)
-            if not isinstance(cached, UnitLayout):
-                return None
-            laid = self.memo[unit_key] = LaidOut(cached)
-        return laid.layout
-
-    def _layout_only(self, name: str, last: bool, html: str) -> UnitLayout:
-        """A unit's layout without its pages (what a worker process hands back); the first
-        folio is printed only in margin boxes, so any will do."""
-        return self._render(name, last, html, 1).layout
-
-    def _prefetch(self, upcoming: list[units.Unit], known: dict[str, str]) -> None:
-        """Lay out in workers every upcoming unit that is settled and not laid out yet."""
-        jobs: dict[str, tuple[units.Unit, str]] = {}
-        for unit in upcoming:
-            if not all(ref in known for ref in unit.refs):
-                continue  # its HTML will change once earlier units are laid out
-            html = unit.html(known)
-            unit_key = self._unit_key(html)
-            if unit_key not in jobs and self._known_layout(unit_key) is None:
-                jobs[unit_key] = (unit, html)
-        if len(jobs) < workers.MIN_UNITS:
-            return
-        self.progress(f"  laying out {len(jobs)} units in {workers.WORKERS} processes")
-        results = workers.lay_out_all(
-            self._layout_only, [(unit.name, unit.last, html) for unit, html in jobs.values()])
-        for (unit_key, (unit, _html)), layout in zip(jobs.items(), results, strict=True):
-            self.laid_out.append(unit.name)
-            self.store.put_object("unit", unit_key, layout, keep=UNIT_ENTRIES_KEPT)
-            self.memo[unit_key] = LaidOut(layout)
-
     def _unit(self, unit: units.Unit, html: str, first_folio: int, need_pages: bool) -> LaidOut:
-        unit_key = self._unit_key(html)
+        unit_key = key("unit", self.style_key, html)
         page_key = f"{unit_key}@{first_folio}"
         self.used.update((unit_key, page_key))
         found = self.memo.get(page_key) or (None if need_pages else self.memo.get(unit_key))
@@ -166,7 +119,7 @@ class Paginator:
                 found = LaidOut(cached)
         if found is None:
             self.progress(f"  laying out {unit.name} ({unit.index + 1} of {len(self.units)})")
-            found = self._render(unit.name, unit.last, html, first_folio)
+            found = self._render(unit, html, first_folio)
             self.laid_out.append(unit.name)
             self.store.put_object("unit", unit_key, found.layout, keep=UNIT_ENTRIES_KEPT)
             self.memo[page_key] = found
@@ -181,15 +134,11 @@ class Paginator:
         printed: dict[int, dict[str, str]] = {}
         done: dict[int, LaidOut] = {}
         counted = {True: 0, False: 0}  # pages so far in the body, in the front matter
-        order = [u for u in self.units if u.in_body] + [u for u in self.units if not u.in_body]
-        for position, unit in enumerate(order):
+        for unit in [u for u in self.units if u.in_body] + [u for u in self.units
+                                                               if not u.in_body]:
             printed[unit.index] = {ref: known.get(ref, units.PLACEHOLDER) for ref in unit.refs}
             start = counted[unit.in_body]
-            html = unit.html(known)
-            if (self.parallel and not need_pages
-                    and self._known_layout(self._unit_key(html)) is None):
-                self._prefetch(order[position:], known)
-            laid = self._unit(unit, html, start + 1, need_pages)
+            laid = self._unit(unit, unit.html(known), start + 1, need_pages)
             for anchor, page in laid.layout.anchors.items():
                 known[anchor] = folios.folio(start + page, unit.in_body)
             counted[unit.in_body] += laid.layout.pages
