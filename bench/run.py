@@ -120,7 +120,7 @@ def watch_edit(root: Path, rounds: int = 3) -> float:
 def measure(name: str, root: Path, work: Path) -> dict[str, float | str]:
     shutil.rmtree(root / ".cache", ignore_errors=True)
     shutil.rmtree(root / "dist", ignore_errors=True)
-    epub_cold, _, _ = build(root, "epub")  # the units laid out in worker processes
+    epub_cold, _, _ = build(root, "epub")  # what an EPUB or web edition alone costs
     shutil.rmtree(root / ".cache", ignore_errors=True)
     shutil.rmtree(root / "dist", ignore_errors=True)
     cold, cold_mb, _ = build(root, "all")
