@@ -385,9 +385,9 @@ def test_watch_rebuilds_both_editions_and_lays_out_shared_units_once(tmp_path: P
     stream.truncate(0)
     assert rebuild(root, out_dir=None, strict=False, page_size=None, stream=stream,
                    session=session, editions=both)
-    laid = re.search(r"laid out: (.*) \(", stream.getvalue())
+    laid = re.search(r"laid out again: (.*) \(", stream.getvalue())
     assert laid is not None, stream.getvalue()
-    assert laid.group(1) == "instructors-guide", stream.getvalue()
+    assert laid.group(1) == "“Instructor’s guide”", stream.getvalue()
     assert "Ask the class" in _folded_pdf(root / "dist" / "pump-reader-instructor.pdf", True)
     assert "askthe" not in _folded_pdf(root / "dist" / "pump-reader.pdf", False)
 
