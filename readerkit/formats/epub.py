@@ -8,11 +8,9 @@ written with fixed timestamps and order, so the same content always gives the sa
 
 from __future__ import annotations
 
-import io
 import os
 import textwrap
 import time
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
@@ -23,13 +21,12 @@ from lxml import html as lxml_html
 
 from readerkit import stylefiles
 from readerkit.document import BookDoc, TeachingNoteDoc
-from readerkit.formats import page_markers, templating, xhtml
+from readerkit.formats import page_markers, templating, xhtml, zipfiles
 from readerkit.formats.xhtml import Page
 from readerkit.pagemap import PageMap
 from readerkit.render import timeline_chart
 
 INSTRUCTOR_CSS = "epub-instructor.css"  # under styles/: the instructor edition's own rules
-FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 CONTAINER = """<?xml version="1.0" encoding="UTF-8"?>
 <container version="1.0" xmlns="urn:oasis:names:tc:opendocument:xmlns:container">
   <rootfiles>
@@ -308,18 +305,10 @@ def package(book: BookDoc, print_pages: PageMap | None) -> bytes:
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        # The mimetype entry must come first and be stored uncompressed (OCF).
-        archive.writestr(zipfile.ZipInfo("mimetype", FIXED_ZIP_TIME), b"application/epub+zip",
-                         compress_type=zipfile.ZIP_STORED)
-        entries = {"META-INF/container.xml": CONTAINER.encode()}
-        entries.update({f"EPUB/{name}": data for name, data in files.items()})
-        for name in sorted(entries):
-            info = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, entries[name], compress_type=zipfile.ZIP_DEFLATED)
-    return buffer.getvalue()
+    entries = {"META-INF/container.xml": CONTAINER.encode()}
+    entries.update({f"EPUB/{name}": data for name, data in files.items()})
+    # The mimetype entry must come first and be stored uncompressed (OCF).
+    return zipfiles.reproducible_zip(entries, stored_first=("mimetype", b"application/epub+zip"))
 
 
 class Epub:

@@ -14,8 +14,6 @@ shown on hover and focus. Search is Pagefind's index, built into the site
 
 from __future__ import annotations
 
-import io
-import zipfile
 from dataclasses import dataclass
 from typing import ClassVar
 
@@ -24,12 +22,11 @@ from lxml import html as lxml_html
 
 from readerkit import stylefiles
 from readerkit.document import BookDoc
-from readerkit.formats import page_markers, templating, web_notes, web_search, xhtml
+from readerkit.formats import page_markers, templating, web_notes, web_search, xhtml, zipfiles
 from readerkit.formats.xhtml import Page
 from readerkit.pagemap import PageMap
 from readerkit.render import timeline_chart
 
-FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 TEMPLATES = "web/"
 ASSETS = ("web.css", "web.js", "web-search.js")  # styles (a reader's own or the defaults)
 CHART = "images/timeline.svg"
@@ -166,13 +163,7 @@ def serialise(tree: etree._Element) -> bytes:
 
 def zipped(files: dict[str, bytes]) -> bytes:
     """The site as a zip (index.html at its top), with fixed dates and order."""
-    buffer = io.BytesIO()
-    with zipfile.ZipFile(buffer, "w") as archive:
-        for name in sorted(files):
-            info = zipfile.ZipInfo(name, FIXED_ZIP_TIME)
-            info.external_attr = 0o644 << 16
-            archive.writestr(info, files[name], compress_type=zipfile.ZIP_DEFLATED)
-    return buffer.getvalue()
+    return zipfiles.reproducible_zip(files)
 
 
 class Web:
