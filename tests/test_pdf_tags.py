@@ -3,7 +3,8 @@
 Three independent checkers pass every PDF variant the suite builds (outloud, pdfua, qpdf), and
 one test per tagging rule reads the structure tree with pikepdf: running heads and folios are
 pagination artifacts, every link annotation sits in its Link element, footnotes are Notes named
-by their calls, the contents are a TOC, paragraph numbers and source kinds are labels, the
+by their calls, the contents are a TOC, paragraph numbers and source kinds are labels, list
+items have a label and a body, teaching marks are links named for their guide notes, the
 timeline chart is a Figure with alt text and a bounding box in points.
 """
 

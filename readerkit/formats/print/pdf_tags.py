@@ -14,14 +14,16 @@ called by pdf.write_pdf):
 - `tags._build_box_tree`, which turns a box into its structure element: footnotes become `Note`
   (with the note's id) and their calls `Reference` (pointing at the note), markers `Lbl`; the
   contents (`role="doc-toc"`) `TOC`/`TOCI`; paragraph numbers and the source's kind line `Lbl`;
+  every list item `LI` > [`Lbl`, `LBody`] (WeasyPrint gives an item of paragraphs no `LBody`);
   a link annotation of a box nested in a link (the author in a contents entry, the page number
   after it) moves to the enclosing `Link`, where PDF/UA wants it (WeasyPrint gives it to a
-  `Span`); every link annotation gets the Print flag and its link's text as `/Contents`; a
+  `Span`); every link annotation gets the Print flag and its link's `aria-label` or text as
+  `/Contents`; a
   figure's `/BBox` is converted from CSS pixels to PDF points (WeasyPrint writes CSS pixels);
   an element split across pages (a source, a paragraph that runs on, the part and <main>
   that print/units.py copies into every layout unit) is one element again, not one per page; each
-  footnote is read after its page's text in the division that calls it (WeasyPrint's
-  per-page footnote area would otherwise follow the whole body).
+  footnote is read after its page's text in the source (else the division) that calls it
+  (WeasyPrint's per-page footnote area would otherwise follow the whole body).
 
 Nothing else changes: the page content (text, order, positions) and the links' targets are
 WeasyPrint's, and the output stays byte-for-byte reproducible.
