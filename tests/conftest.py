@@ -129,3 +129,14 @@ def browser():  # type: ignore[no-untyped-def]
         launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield launched
         launched.close()
+
+
+@pytest.fixture(scope="session")
+def instructor(tmp_path_factory: pytest.TempPathFactory) -> Built:
+    """The project's own reader in its instructor edition (margin marks, Instructor's guide)."""
+    out = tmp_path_factory.mktemp("instructor-dist")
+    done = run_build("all", "--edition", "instructor", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    pdfs, epubs = sorted(out.glob("*-instructor.pdf")), sorted(out.glob("*-instructor.epub"))
+    assert len(pdfs) == 1 and len(epubs) == 1
+    return Built(REPO, pdfs[0], epubs[0])

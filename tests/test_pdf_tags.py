@@ -3,7 +3,8 @@
 Three independent checkers pass every PDF variant the suite builds (outloud, pdfua, qpdf), and
 one test per tagging rule reads the structure tree with pikepdf: running heads and folios are
 pagination artifacts, every link annotation sits in its Link element, footnotes are Notes named
-by their calls, the contents are a TOC, paragraph numbers and source kinds are labels, the
+by their calls, the contents are a TOC, paragraph numbers and source kinds are labels, list
+items have a label and a body, teaching marks are links named for their guide notes, the
 timeline chart is a Figure with alt text and a bounding box in points.
 """
 
@@ -30,8 +31,10 @@ from readerkit.formats.print import pagecss, pdf_tags
 
 # A false alarm, pinned (see README, "Accessibility of the PDF"): outloud's PAG-001 takes a line
 # that recurs at the top of three or more pages for a running head. The source's kind ("Primary
-# source") opens every source, at the top of its first page; it is content, tagged Lbl.
+# source") opens every source, at the top of its first page; it is content, tagged Lbl. The
+# heading "Questions for discussion" opens each part's questions page; it is content, an H2.
 PINNED_OUTLOUD = "PAG-001"
+QUESTIONS_HEADING = "Questions for discussion"
 # pdfua 0.1.3 cannot evaluate its empty-heading rule with pikepdf 10 (it asks an array for an
 # attribute and pikepdf raises ValueError, not AttributeError); outloud's HDG rules cover it.
 PINNED_PDFUA_SKIP = "UA-14-001"
@@ -113,8 +116,9 @@ def content_marks(page: pikepdf.Page) -> tuple[list[int], list[tuple[str, bool]]
     return mcids, artifacts
 
 
-def variants(reader: Built, mini: Built, mini_pdfs: dict[str, Path]) -> dict[str, Path]:
-    return {"reader": reader.pdf, "mini": mini.pdf,
+def variants(reader: Built, instructor: Built, mini: Built,
+             mini_pdfs: dict[str, Path]) -> dict[str, Path]:
+    return {"reader": reader.pdf, "instructor": instructor.pdf, "mini": mini.pdf,
             **{f"mini-{name}": path for name, path in mini_pdfs.items()}}
 
 
@@ -137,6 +141,12 @@ def reader_pdf(reader: Built) -> Iterator[pikepdf.Pdf]:
 
 
 @pytest.fixture(scope="module")
+def instructor_pdf(instructor: Built) -> Iterator[pikepdf.Pdf]:
+    with pikepdf.open(instructor.pdf) as pdf:
+        yield pdf
+
+
+@pytest.fixture(scope="module")
 def mini_pdf(mini: Built) -> Iterator[pikepdf.Pdf]:
     with pikepdf.open(mini.pdf) as pdf:
         yield pdf
@@ -145,16 +155,16 @@ def mini_pdf(mini: Built) -> Iterator[pikepdf.Pdf]:
 # ---------------------------------------------------------------- the three checkers
 
 
-@pytest.mark.parametrize("variant", ["reader", "mini", "mini-letter", "mini-a4", "mini-trade",
-                                     "mini-shop"])
-def test_checkers_pass(variant: str, reader: Built, mini: Built, mini_pdfs: dict[str, Path],
-                       outloud_results: dict[Path, Any]) -> None:
-    path = variants(reader, mini, mini_pdfs)[variant]
+@pytest.mark.parametrize("variant", ["reader", "instructor", "mini", "mini-letter", "mini-a4",
+                                     "mini-trade", "mini-shop"])
+def test_checkers_pass(variant: str, reader: Built, instructor: Built, mini: Built,
+                       mini_pdfs: dict[str, Path], outloud_results: dict[Path, Any]) -> None:
+    path = variants(reader, instructor, mini, mini_pdfs)[variant]
     result = outloud_check(path, outloud_results)
     assert result.error is None
     assert not [run.rule for run in result.runs if run.status == "crashed"]
     findings = [(f.rule, f.severity, f.evidence) for f in result.findings if f.severity != "info"]
-    if variant == "reader":
+    if variant in ("reader", "instructor"):
         assert [(rule, severity) for rule, severity, _ in findings] == [(PINNED_OUTLOUD,
                                                                          "warning")]
     else:
@@ -174,20 +184,32 @@ def test_checkers_pass(variant: str, reader: Built, mini: Built, mini_pdfs: dict
     assert "No syntax or stream encoding errors" in done.stdout
 
 
-def test_the_pinned_outloud_warning_is_the_source_kinds(
-        reader: Built, reader_pdf: pikepdf.Pdf, outloud_results: dict[Path, Any]) -> None:
+@pytest.mark.parametrize("edition", ["reader", "instructor"])
+def test_the_pinned_outloud_warning_is_the_source_kinds_and_the_questions_heading(
+        edition: str, reader: Built, instructor: Built, outloud_results: dict[Path, Any]) -> None:
     """The one warning outloud gives the reader names exactly the lines that say which kind of
-    source opens the page ("Primary source"), and each is a label in the structure tree."""
-    result = outloud_check(reader.pdf, outloud_results)
+    source opens the page ("Primary source"), each a label in the structure tree, and the
+    heading of the parts' questions pages, each a heading there."""
+    built = {"reader": reader, "instructor": instructor}[edition]
+    result = outloud_check(built.pdf, outloud_results)
     (finding,) = [f for f in result.findings if f.severity != "info"]
     tree = lxml_html.fromstring(print_html(REPO))
     kinds = {" ".join(p.text_content().split()) for p in tree.find_class("source-kind")}
     assert finding.rule == PINNED_OUTLOUD
-    assert finding.evidence and set(finding.evidence.split("; ")) <= kinds
-    labels = [element for element in of_type(structure(reader_pdf), "Lbl")
-              if element.parent is not None and any(c.type == "H2"
-                                                    for c in element.parent.children)]
-    assert len(labels) == len(tree.find_class("source-kind"))
+    assert finding.evidence and set(finding.evidence.split("; ")) <= kinds | {QUESTIONS_HEADING}
+    with pikepdf.open(built.pdf) as pdf:
+        root = structure(pdf)
+        labels = [element for element in of_type(root, "Lbl")
+                  if element.parent is not None and any(c.type == "H2"
+                                                        for c in element.parent.children)]
+        assert len(labels) == len(tree.find_class("source-kind"))
+        document = OutloudDocument(str(built.pdf))
+        texts = {(page, run.mcid): run.text for page in range(len(pdf.pages))
+                 for run in document.content(page).runs if run.mcid is not None}
+        document.close()
+        headings = ["".join(texts.get(mark, "") for node in element.walk()
+                            for mark in node.marks).strip() for element in of_type(root, "H2")]
+    assert headings.count(QUESTIONS_HEADING) == len(tree.find_class("part-questions")) >= 3
 
 
 # ---------------------------------------------------------------- one test per tagging rule
@@ -320,6 +342,96 @@ def test_paragraph_numbers_and_source_kinds_are_labels(mini: Built,
     kinds = [label for label in labels if label.parent and label.parent.children[1:2]
              and label.parent.children[1].type == "H2"]
     assert len(kinds) == len(tree.find_class("source-kind"))
+
+
+def test_list_items_have_a_label_and_a_body(reader_pdf: pikepdf.Pdf) -> None:
+    """LI > [Lbl, LBody]: WeasyPrint 70 gives an item of paragraphs (the questions) no LBody;
+    the number comes first, then the body, and the item's content is all in its body."""
+    root = structure(reader_pdf)
+    items = of_type(root, "LI")
+    assert items
+    for item in items:
+        assert [c.type for c in item.children if c.type != "Lbl"] == ["LBody"], item.page
+        assert item.children[-1].type == "LBody" and not item.marks
+        assert all(c.type == "Lbl" for c in item.children[:-1])
+    tree = lxml_html.fromstring(print_html(REPO))
+    questions = [li for div in tree.find_class("questions") for li in div.iter("li")]
+    numbered = [item for item in items if item.children[0].type == "Lbl"
+                and item.children[1].children and item.children[1].children[0].type == "P"]
+    assert len(numbered) >= len(questions) >= 15
+
+
+def test_question_numbers_are_painted_before_their_questions(reader: Built,
+                                                             reader_pdf: pikepdf.Pdf) -> None:
+    """The number is in the item's first line (inside): WeasyPrint paints an outside marker
+    after the item's text, so the page and the tree would disagree on the order."""
+    root = structure(reader_pdf)
+    document = OutloudDocument(str(reader.pdf))
+    checked = 0
+    for item in of_type(root, "LI"):
+        label = item.children[0]
+        marks = [m for node in label.walk() for m in node.marks]
+        if label.type != "Lbl" or not marks:
+            continue
+        page, number = marks[0]
+        assert page is not None
+        content = document.content(page)
+        text = "".join(run.text for run in content.runs if run.mcid == number).strip()
+        if not text.rstrip(".").isdigit():
+            continue  # a bullet, not a question's number
+        body = [m for node in item.children[1].walk() for m in node.marks]
+        painted = [mcid for _, mcid in content.paint_order]
+        assert painted.index(number) < min(painted.index(m) for p, m in body if p == page)
+        checked += 1
+    document.close()
+    assert checked >= 15
+
+
+def test_notes_of_a_source_are_read_after_its_page_not_its_headnote(
+        reader_pdf: pikepdf.Pdf) -> None:
+    """A note called in a headnote (a section of the source) follows the source's page text,
+    where the page prints it, not the headnote."""
+    root = structure(reader_pdf)
+    notes = of_type(root, "Note")
+    in_sources = [note for note in notes
+                  if any(a.type == "Art" for a in _ancestors(note))]
+    assert in_sources
+    for note in in_sources:
+        assert note.parent is not None and note.parent.type == "Art", note.obj.ID
+
+
+def _ancestors(element: Element) -> list[Element]:
+    found = []
+    node = element.parent
+    while node is not None:
+        found.append(node)
+        node = node.parent
+    return found
+
+
+def test_teaching_marks_are_links_named_for_their_guide_notes(
+        instructor_pdf: pikepdf.Pdf) -> None:
+    """A margin mark ("T1") is a link, in the paragraph it marks, announced as the teaching
+    note of the Instructor's guide it leads to."""
+    root = structure(instructor_pdf)
+    named = []
+    for link in of_type(root, "Link"):
+        for annotation in link.objrs:
+            contents = str(annotation.get("/Contents", ""))
+            if contents.startswith("Instructor's guide, teaching note"):
+                named.append(link)
+    from readerkit.pipeline import assemble_book, load_checked
+    from readerkit.render import editions
+
+    project, diags = load_checked(REPO)
+    guide = editions.instructor_book(assemble_book(project, diags), project).guide
+    assert len(named) == len({note.mark_id for note in guide}) > 0
+    for link in named:  # in its block (a paragraph, a list item's body), never a heading's
+        types = [a.type for a in _ancestors(link)]
+        assert "P" in types or "LBody" in types
+        assert not any(t.startswith("H") and t[1:].isdigit() for t in types)
+    for item in of_type(root, "LI"):  # a mark in a list item is in the item's body
+        assert {c.type for c in item.children} <= {"Lbl", "LBody"}
 
 
 def test_timeline_chart_is_a_figure_with_alt_and_bbox_in_points(reader: Built,

@@ -14,14 +14,16 @@ called by pdf.write_pdf):
 - `tags._build_box_tree`, which turns a box into its structure element: footnotes become `Note`
   (with the note's id) and their calls `Reference` (pointing at the note), markers `Lbl`; the
   contents (`role="doc-toc"`) `TOC`/`TOCI`; paragraph numbers and the source's kind line `Lbl`;
+  every list item `LI` > [`Lbl`, `LBody`] (WeasyPrint gives an item of paragraphs no `LBody`);
   a link annotation of a box nested in a link (the author in a contents entry, the page number
   after it) moves to the enclosing `Link`, where PDF/UA wants it (WeasyPrint gives it to a
-  `Span`); every link annotation gets the Print flag and its link's text as `/Contents`; a
+  `Span`); every link annotation gets the Print flag and its link's `aria-label` or text as
+  `/Contents`; a
   figure's `/BBox` is converted from CSS pixels to PDF points (WeasyPrint writes CSS pixels);
   an element split across pages (a source, a paragraph that runs on, the part and <main>
   that print/units.py copies into every layout unit) is one element again, not one per page; each
-  footnote is read after its page's text in the division that calls it (WeasyPrint's
-  per-page footnote area would otherwise follow the whole body).
+  footnote is read after its page's text in the source (else the division) that calls it
+  (WeasyPrint's per-page footnote area would otherwise follow the whole body).
 
 Nothing else changes: the page content (text, order, positions) and the links' targets are
 WeasyPrint's, and the output stays byte-for-byte reproducible.
@@ -230,10 +232,12 @@ def _adopt_annotations(pdf: Any, box: Any, parent: Any, page_number: int,
 
 
 def _flag(annotation: Any, html: Any) -> None:
-    """Printed like the page it is on, and named by its link's text (not its target's id)."""
+    """Printed like the page it is on, and named by its link's label or text (not its target's
+    id): a teaching mark "T1" is announced as the guide's note it leads to."""
     annotation["F"] = PRINT_FLAG
-    if html is not None and _text(html):
-        annotation["Contents"] = pydyf.String(_text(html))
+    name = (html.get("aria-label") or _text(html)) if html is not None else ""
+    if name:
+        annotation["Contents"] = pydyf.String(name)
 
 
 def _figure_bbox(state: _Tagging, element: Any, box: Any, page_number: int) -> None:
@@ -312,6 +316,14 @@ def _join(pdf: Any, first: Any, element: Any, page_number: int, nums: Any,
     """The rest of an element split across pages joins its first part (WeasyPrint builds the
     tree page by page, so a paragraph, a list or a source that runs on is cut in two)."""
     page = pdf.page_references[page_number]
+    if first["S"] == "/LI" and len(first["K"]) and len(element["K"]):
+        # an item that runs on: its body goes on in the first part's body
+        last, head = first["K"][-1], element["K"][0]
+        if (isinstance(last, bytes) and isinstance(head, bytes)
+                and _object(pdf, last).get("S") == _object(pdf, head).get("S") == "/LBody"):
+            element["K"].remove(head)
+            _join(pdf, _object(pdf, last), _object(pdf, head), page_number, nums, annotations,
+                  start)
     for kid in element["K"]:
         if isinstance(kid, int):  # content of this page: an MCR names the page
             first["K"].append(pydyf.Dictionary({"Type": "/MCR", "Pg": page, "MCID": kid}))
@@ -332,14 +344,68 @@ def _place_note(pdf: Any, note: Any, call: Any) -> bool:
     """Put a footnote's Note at the end of what the division that calls it holds so far: after
     its page's text there, as WeasyPrint's footnote area was after the page's whole text; once
     split elements are joined, that area would follow the book's whole body."""
+    container = None
     node = _object(pdf, call["P"])
-    while "S" in node and node["S"] not in _NOTE_CONTAINERS:
+    while "S" in node:
+        if node["S"] == "/Art":
+            container = node  # a source: its note follows the source's page, not its headnote
+            break
+        if container is None and node["S"] in _NOTE_CONTAINERS:
+            container = node
         node = _object(pdf, node["P"])
-    if "S" not in node:
+    if container is None:
         return False  # in no division: the note stays in the footnote area
+    node = container
     node["K"].append(note.reference)
     note["P"] = node.reference
     return True
+
+
+def _kids(pdf: Any, element: Any) -> list[tuple[bytes, Any]]:
+    return [(kid, _object(pdf, kid)) for kid in element["K"] if isinstance(kid, bytes)]
+
+
+def _list_item(pdf: Any, item: Any) -> None:
+    """LI > [Lbl, LBody]: WeasyPrint 70 gives an item whose content is blocks (<li><p>) no
+    LBody, and an item whose number is inline (list-style-position: inside) its Lbl inside
+    the LBody; the number is the item's label, read first, and the rest is its body."""
+    kids = _kids(pdf, item)
+    bodies = [kid for kid, node in kids if node.get("S") == "/LBody"]
+    for body_reference in bodies:
+        body = _object(pdf, body_reference)
+        first = body["K"][0] if len(body["K"]) else None
+        if isinstance(first, bytes) and _object(pdf, first).get("S") == "/Lbl":
+            body["K"].remove(first)
+            _object(pdf, first)["P"] = item.reference
+            item["K"].insert(list(item["K"]).index(body_reference), first)
+    rest = [kid for kid, node in kids if node.get("S") not in ("/Lbl", "/LBody")
+            and node.get("Type") != "/OBJR"]
+    if bodies:
+        # a box positioned out of the flow (a teaching mark) is the item's box's child, not
+        # its body's: it joins the body, at its start if it comes before it
+        order = list(item["K"])
+        leading = 0
+        for kid in rest:
+            item["K"].remove(kid)
+            if order.index(kid) < order.index(bodies[0]):
+                body = _object(pdf, bodies[0])
+                body["K"].insert(leading, kid)
+                leading += 1
+            else:
+                body = _object(pdf, bodies[-1])
+                body["K"].append(kid)
+            _object(pdf, kid)["P"] = body.reference
+        return
+    if not rest:
+        return
+    body = pydyf.Dictionary({"Type": "/StructElem", "S": "/LBody", "K": pydyf.Array(rest),
+                             "Pg": item["Pg"], "P": item.reference})
+    pdf.add_object(body)
+    position = list(item["K"]).index(rest[0])
+    for kid in rest:
+        item["K"].remove(kid)
+        _object(pdf, kid)["P"] = body.reference
+    item["K"].insert(position, body.reference)
 
 
 def _lift_nested_tocs(pdf: Any, item: Any) -> None:
@@ -383,6 +449,8 @@ def _build_box_tree(box: Any, parent: Any, pdf: Any, page_number: int, nums: Any
             call = state.calls.get(inner.element.get("id") or "")
             if call is not None and _place_note(pdf, element, call):
                 continue
+        if element["S"] == "/LI":
+            _list_item(pdf, element)
         if isinstance(inner, boxes.FootnoteAreaBox) and not element["K"]:
             element.clear()  # every note it held is read after its call
             continue
