@@ -4,7 +4,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: all pdf epub check watch test lint bench clean fonts qpdf
+.PHONY: all pdf epub html check watch serve test lint bench clean fonts qpdf
 
 all: $(STAMP) fonts
 	$(PY) build.py all --edition student --edition instructor
@@ -13,9 +13,16 @@ all: $(STAMP) fonts
 pdf epub check: $(STAMP) fonts
 	$(PY) build.py $@
 
+html: $(STAMP)
+	$(PY) build.py html
+
 # Rebuild on every save until Ctrl-C.
 watch: $(STAMP) fonts
 	$(PY) build.py watch
+
+# The live preview: the web edition on http://127.0.0.1:8000/, rebuilt on every save.
+serve: $(STAMP) fonts
+	$(PY) build.py serve
 
 # The print edition's book face, EB Garamond (true italics and small capitals), from the Debian
 # package: installed only if fontconfig does not know it yet, and only where apt-get can run
