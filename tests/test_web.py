@@ -294,7 +294,7 @@ def test_the_same_content_gives_the_same_site(mini_site: Site, tmp_path: Path) -
 
 
 def test_a_rebuild_removes_pages_it_no_longer_writes(tmp_path: Path) -> None:
-    from readerkit.pipeline import prune_folders
+    from readerkit.writing import prune_folders
 
     out = tmp_path / "dist"
     (out / "book-web" / "pagefind").mkdir(parents=True)
