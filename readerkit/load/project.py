@@ -1,4 +1,5 @@
-"""Find and load a reader project: book.yaml, sources, annotations, glossary, timeline, .bib.
+"""Find and load a reader project: book.yaml, sources, annotations (the book's lists are in
+load/book_lists.py), the .bib.
 
 Loading checks each file on its own (syntax, keys, types); rules that need several files
 together live in check/rules.py.
@@ -12,7 +13,7 @@ from typing import Any
 
 from readerkit.anchors import ID_PATTERN
 from readerkit.diagnostics import Diagnostics
-from readerkit.load import bibtex
+from readerkit.load import bibtex, book_lists
 from readerkit.load.files import lexically_inside, read_text
 from readerkit.load.schema import Field, read_fields
 from readerkit.load.yamlfile import LocatedDict, LocatedList, YamlProblem, load_yaml
@@ -23,17 +24,12 @@ from readerkit.model import (
     PAGE_SIZES,
     PERMISSIONS,
     SOURCE_KINDS,
-    Abbreviation,
     Annotation,
     Book,
-    GlossaryEntry,
-    IndexEntry,
     Part,
     Project,
     Question,
-    ReadingItem,
     Source,
-    TimelineEvent,
     default_page_size,
     slugify,
 )
@@ -90,61 +86,6 @@ ANNOTATION_FIELDS = (
     Field("created"),
     Field("origin"),
 )
-GLOSSARY_FIELDS = (
-    Field("term", required=True),
-    Field("aliases", list),
-    Field("definition", required=True),
-    Field("see", list),
-)
-READING_FIELDS = (Field("key", required=True), Field("note", required=True))
-ABBREVIATION_FIELDS = (Field("abbreviation", required=True), Field("meaning", required=True))
-INDEX_FIELDS = (Field("term", required=True), Field("aliases", list), Field("see", list))
-TIMELINE_FIELDS = (
-    Field("date", required=True, is_date=True),
-    Field("event", required=True),
-    Field("sources", list, required=True),
-    Field("note"),
-    Field("series", object),  # {name: number}, the level in force from this date (timeline_chart)
-)
-
-
-FAILED = object()  # the file could not be read or parsed (already reported)
-
-
-def _load_yaml_file(root: Path, path: Path, diags: Diagnostics) -> Any:
-    """The parsed YAML (None for an empty file), or FAILED after reporting why."""
-    text = read_text(root, path, diags)
-    if text is None:
-        return FAILED
-    try:
-        return load_yaml(text)
-    except YamlProblem as problem:
-        diags.error(path, problem.line, "Y001", problem.message, problem.hint,
-                    column=problem.column)
-        return FAILED
-
-
-def _expect(data: Any, kind: type, path: Path, diags: Diagnostics, what: str) -> bool:
-    if isinstance(data, kind):
-        return True
-    if issubclass(kind, list):
-        wanted = "a list of entries (lines starting with '- ')"
-    else:
-        wanted = "a mapping of keys to values (lines like 'title: ...')"
-    line = getattr(data, "line", 1)
-    if data is None:
-        diags.error(path, line, "Y002", f"{what} is empty; it must be {wanted}")
-    else:
-        diags.error(path, line, "Y002", f"{what} must be {wanted}")
-    return False
-
-
-def _list_file(root: Path, path: Path, diags: Diagnostics, what: str) -> list[Any]:
-    """Items of a YAML file holding a list; an empty (or comments-only) file is an empty list."""
-    data = _load_yaml_file(root, path, diags)
-    if data is FAILED or data is None or not _expect(data, LocatedList, path, diags, what):
-        return []
-    return list(data)
 
 
 def _read_markdown(root: Path, base: Path, name: str, where: Path, line: int,
@@ -209,8 +150,9 @@ def load_book(root: Path, diags: Diagnostics) -> Book | None:
     if not path.is_file():
         diags.error(path, 0, "S004", "book/book.yaml not found", "is --root the reader's folder?")
         return None
-    data = _load_yaml_file(root, path, diags)
-    if data is FAILED or not _expect(data, LocatedDict, path, diags, "book.yaml"):
+    data = book_lists.load_yaml_file(root, path, diags)
+    if data is book_lists.FAILED or not book_lists.expect(data, LocatedDict, path, diags,
+                                                          "book.yaml"):
         return None
     values = read_fields(data, BOOK_FIELDS, path, diags, what="book.yaml")
     _check_identifier(values["identifier"], path, data.line_of("identifier"), diags)
@@ -220,7 +162,7 @@ def load_book(root: Path, diags: Diagnostics) -> Book | None:
         diags.error(path, data.line_of("parts"), "K002", "book.yaml needs a non-empty 'parts' list")
         raw_parts = []
     for item in raw_parts:
-        if not _expect(item, LocatedDict, path, diags, "each part"):
+        if not book_lists.expect(item, LocatedDict, path, diags, "each part"):
             continue
         part = read_fields(item, PART_FIELDS, path, diags, what="part")
         intro_path, intro = _read_markdown(
@@ -285,7 +227,7 @@ def load_source(root: Path, path: Path, diags: Diagnostics) -> Source | None:
         diags.error(path, problem.line, "Y001", f"front matter: {problem.message}",
                     problem.hint, column=problem.column)
         return None
-    if not _expect(data, LocatedDict, path, diags, "front matter"):
+    if not book_lists.expect(data, LocatedDict, path, diags, "front matter"):
         return None
     values = read_fields(data, SOURCE_FIELDS, path, diags, what="source front matter")
     if not body.strip():
@@ -302,8 +244,8 @@ def load_source(root: Path, path: Path, diags: Diagnostics) -> Source | None:
 
 def load_annotations(root: Path, path: Path, diags: Diagnostics) -> list[Annotation]:
     result = []
-    for item in _list_file(root, path, diags, "an annotations file"):
-        if not _expect(item, LocatedDict, path, diags, "each annotation"):
+    for item in book_lists.list_file(root, path, diags, "an annotations file"):
+        if not book_lists.expect(item, LocatedDict, path, diags, "each annotation"):
             continue
         values = read_fields(item, ANNOTATION_FIELDS, path, diags, what="annotation")
         result.append(
@@ -326,54 +268,6 @@ def load_annotations(root: Path, path: Path, diags: Diagnostics) -> list[Annotat
             )
         )
     return result
-
-
-def _book_records(root: Path, name: str, fields: tuple[Field, ...], what: str,
-                  diags: Diagnostics) -> tuple[Path, list[tuple[LocatedDict, dict[str, Any]]]]:
-    """The entries of book/<name>, a YAML list of mappings, each with its checked fields."""
-    path = root / "book" / name
-    if not path.is_file():
-        return path, []
-    records = []
-    for item in _list_file(root, path, diags, name):
-        if _expect(item, LocatedDict, path, diags, f"each {what}"):
-            records.append((item, read_fields(item, fields, path, diags, what=what)))
-    return path, records
-
-
-def load_glossary(root: Path, diags: Diagnostics) -> list[GlossaryEntry]:
-    path, records = _book_records(root, "glossary.yaml", GLOSSARY_FIELDS, "glossary entry",
-                                  diags)
-    return [GlossaryEntry(path=path, line=item.line, **values) for item, values in records]
-
-
-def load_timeline(root: Path, diags: Diagnostics) -> list[TimelineEvent]:
-    path, records = _book_records(root, "timeline.yaml", TIMELINE_FIELDS, "timeline event",
-                                  diags)
-    events = [TimelineEvent(number=0, path=path, line=item.line, **values)
-              for item, values in records]
-    # Stable sort: same-day events keep the editor's order.
-    events.sort(key=lambda e: e.date)
-    for number, event in enumerate(events, start=1):
-        event.number = number
-    return events
-
-
-def load_further_reading(root: Path, diags: Diagnostics) -> list[ReadingItem]:
-    path, records = _book_records(root, "further-reading.yaml", READING_FIELDS,
-                                  "further-reading item", diags)
-    return [ReadingItem(path=path, line=item.line, **values) for item, values in records]
-
-
-def load_abbreviations(root: Path, diags: Diagnostics) -> list[Abbreviation]:
-    path, records = _book_records(root, "abbreviations.yaml", ABBREVIATION_FIELDS,
-                                  "abbreviation", diags)
-    return [Abbreviation(path=path, line=item.line, **values) for item, values in records]
-
-
-def load_index(root: Path, diags: Diagnostics) -> list[IndexEntry]:
-    path, records = _book_records(root, "index.yaml", INDEX_FIELDS, "index entry", diags)
-    return [IndexEntry(path=path, line=item.line, **values) for item, values in records]
 
 
 def _content_files(root: Path, folder: Path, pattern: str, diags: Diagnostics) -> list[Path]:
@@ -406,8 +300,8 @@ def load_project(root: Path, diags: Diagnostics) -> Project:
     annotations: list[Annotation] = []
     for path in _content_files(root, root / "book" / "annotations", "*.yaml", diags):
         annotations.extend(load_annotations(root, path, diags))
-    glossary = load_glossary(root, diags)
-    timeline = load_timeline(root, diags)
+    glossary = book_lists.load_glossary(root, diags)
+    timeline = book_lists.load_timeline(root, diags)
     bib_path = root / "bibliography.bib"
     entries = bibtex.load(root, bib_path, diags)
     if book is None:
@@ -427,7 +321,7 @@ def load_project(root: Path, diags: Diagnostics) -> Project:
         bibliography=entries,
         bibliography_path=bib_path,
         styles_dir=root / "styles",
-        further_reading=load_further_reading(root, diags),
-        abbreviations=load_abbreviations(root, diags),
-        index=load_index(root, diags),
+        further_reading=book_lists.load_further_reading(root, diags),
+        abbreviations=book_lists.load_abbreviations(root, diags),
+        index=book_lists.load_index(root, diags),
     )
