@@ -8,7 +8,7 @@ STAMP := $(VENV)/.installed
 
 all: $(STAMP) fonts
 	$(PY) build.py all --edition student --edition instructor
-	$(PY) build.py html
+	$(PY) build.py html --edition student --edition instructor
 
 pdf epub check: $(STAMP) fonts
 	$(PY) build.py $@
