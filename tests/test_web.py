@@ -305,3 +305,34 @@ def test_a_rebuild_removes_pages_it_no_longer_writes(tmp_path: Path) -> None:
     prune_folders(out, {kept: b"x", out / "book-web.zip": b"z"})
     assert kept.is_file() and (out / "book.epub").is_file()
     assert not old.exists() and not (out / "book-web" / "pagefind").exists()
+
+
+def _words(markup_or_text: str) -> str:
+    """Words as a reader sees them, whatever quote marks Pandoc made of the Markdown's."""
+    plain = re.sub(r"\[@[^\]]*\]|[*_\"“”‘’']", "", markup_or_text)
+    return " ".join(plain.split())
+
+
+def test_headnotes_and_questions_are_on_the_web_pages(reader_site: Site) -> None:
+    """Each source page opens with its headnote (after the header, before the text); each part
+    page ends with the part's questions for students, and no instructor-only question."""
+    from readerkit.diagnostics import Diagnostics
+    from readerkit.load.project import load_project
+
+    project = load_project(REPO, Diagnostics(REPO))
+    for source in project.sources.values():
+        tree = lxml_html.fromstring(reader_site.page(f"{source.id}.html"))
+        (headnote,) = tree.find_class("headnote")
+        first_words = " ".join(_words(source.headnote).split()[:6])
+        assert first_words in _words(headnote.text_content()), source.id
+        text = tree.find_class("source-text")[0]
+        assert headnote.getnext() is text or text in headnote.itersiblings(), source.id
+    for number, part in enumerate(project.book.parts, start=1):
+        tree = lxml_html.fromstring(reader_site.page(f"part-{number}.html"))
+        (questions,) = tree.find_class("part-questions")
+        shown = _words(questions.text_content())
+        for question in part.questions:
+            start = " ".join(_words(question.text).split()[:5])
+            assert (start in shown) == (question.audience != "instructor"), (number, start)
+            if question.answer:
+                assert " ".join(_words(question.answer).split()[:5]) not in shown
