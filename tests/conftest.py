@@ -6,9 +6,12 @@ its PDF text, EPUB XHTML or EPUBCheck verdict.
 
 from __future__ import annotations
 
+import queue
 import shutil
 import subprocess
 import sys
+import threading
+import time
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -62,6 +65,34 @@ def run_build(*args: str) -> subprocess.CompletedProcess[str]:
         check=False,
         timeout=600,
     )
+
+
+class OutputLines:
+    """A running process's output, line by line, read in a thread so that a test can wait for
+    a line with a timeout (watch and serve print as they go)."""
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        self.queue: queue.Queue[str] = queue.Queue()
+        self.seen: list[str] = []
+        threading.Thread(target=self._read, args=(process,), daemon=True).start()
+
+    def _read(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        for line in process.stdout:
+            self.queue.put(line.rstrip("\n"))
+
+    def wait_for(self, text: str, timeout: float = 60) -> str:
+        """The first line from now on holding `text`; fails, showing every line, if none comes."""
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                line = self.queue.get(timeout=0.2)
+            except queue.Empty:
+                continue
+            self.seen.append(line)
+            if text in line:
+                return line
+        raise AssertionError(f"no line with {text!r} in:\n" + "\n".join(self.seen))
 
 
 def copy_reader(source: Path, target: Path) -> Path:

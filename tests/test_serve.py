@@ -6,17 +6,15 @@ page still served, and Ctrl-C stops the server cleanly."""
 from __future__ import annotations
 
 import os
-import queue
 import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
-from conftest import MINI, REPO, copy_reader
+from conftest import MINI, REPO, OutputLines, copy_reader
 
 pytestmark = pytest.mark.browser
 
@@ -29,19 +27,6 @@ def _free_port() -> int:
         return int(probe.getsockname()[1])
 
 
-def _wait_for(lines: queue.Queue[str], text: str, seen: list[str], timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=0.2)
-        except queue.Empty:
-            continue
-        seen.append(line)
-        if text in line:
-            return
-    raise AssertionError(f"no line with {text!r} in:\n" + "\n".join(seen))
-
-
 def test_serve_reloads_on_save_and_shows_errors(browser, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     root = copy_reader(MINI, tmp_path / "reader")
     notes = root / "book" / "annotations" / "snow-letter.yaml"
@@ -51,13 +36,11 @@ def test_serve_reloads_on_save_and_shows_errors(browser, tmp_path: Path) -> None
          "--port", str(port)],
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"})
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=lambda: [lines.put(line.rstrip("\n")) for line in process.stdout],  # type: ignore[union-attr]
-                     daemon=True).start()
-    seen: list[str] = []
+    out = OutputLines(process)
+    seen = out.seen
     context = browser.new_context(viewport={"width": 390, "height": 500})
     try:
-        _wait_for(lines, "print layout caught up", seen)
+        out.wait_for("print layout caught up")
         page = context.new_page()
         page.goto(f"http://127.0.0.1:{port}/snow-letter.html")
         assert "Snow counted the deaths" in page.content()
@@ -69,7 +52,7 @@ def test_serve_reloads_on_save_and_shows_errors(browser, tmp_path: Path) -> None
         page.wait_for_function("document.body.textContent.includes('Snow counted every house')",
                                timeout=30000)
         assert page.evaluate("window.scrollY") == scrolled  # the reader keeps their place
-        _wait_for(lines, "print layout caught up", seen)
+        out.wait_for("print layout caught up")
         page.wait_for_function("document.getElementById('live-stale').hidden", timeout=30000)
         notes.write_text(notes.read_text().replace("quote: nearly all the deaths",
                                                    "quote: words that are not in the source"))
@@ -78,7 +61,7 @@ def test_serve_reloads_on_save_and_shows_errors(browser, tmp_path: Path) -> None
         text = overlay.text_content() or ""
         assert "book/annotations/snow-letter.yaml:" in text and "Snow counted every house" \
             in page.content()  # the error, over the last good page
-        _wait_for(lines, "snow-letter.yaml:", seen)  # the same lines in the terminal
+        out.wait_for("snow-letter.yaml:")  # the same lines in the terminal
         page.reload()
         assert "Snow counted every house" in page.content()  # still served
     finally:
@@ -86,8 +69,8 @@ def test_serve_reloads_on_save_and_shows_errors(browser, tmp_path: Path) -> None
         process.send_signal(signal.SIGINT)
         process.wait(timeout=30)
     time.sleep(0.2)  # the reader thread's last lines
-    while not lines.empty():
-        seen.append(lines.get())
+    while not out.queue.empty():
+        seen.append(out.queue.get())
     output = "\n".join(seen)
     assert process.returncode == 0, output
     assert "Traceback" not in output and "stopped serving" in output

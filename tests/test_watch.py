@@ -4,39 +4,19 @@ keeps watching with the last good outputs in place."""
 from __future__ import annotations
 
 import os
-import queue
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 
 import pytest
-from conftest import MINI, REPO, copy_reader
+from conftest import MINI, REPO, OutputLines, copy_reader
 
 from readerkit.diagnostics import Diagnostic
 from readerkit.watch import Shown, is_temporary
 
 NOTE = "Snow counted the deaths house by house [@snow1855, 39]."
-
-
-def _reader_thread(stream: object, lines: queue.Queue[str]) -> None:
-    for line in stream:  # type: ignore[attr-defined]
-        lines.put(line.rstrip("\n"))
-
-
-def _wait_for(lines: queue.Queue[str], text: str, seen: list[str], timeout: float = 30) -> str:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            line = lines.get(timeout=0.2)
-        except queue.Empty:
-            continue
-        seen.append(line)
-        if text in line:
-            return line
-    raise AssertionError(f"no line with {text!r} in:\n" + "\n".join(seen))
 
 
 def test_watch_rebuilds_reports_errors_and_keeps_going(tmp_path: Path) -> None:
@@ -47,11 +27,10 @@ def test_watch_rebuilds_reports_errors_and_keeps_going(tmp_path: Path) -> None:
         stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
         env={**os.environ, "PYTHONUNBUFFERED": "1"},
     )
-    lines: queue.Queue[str] = queue.Queue()
-    threading.Thread(target=_reader_thread, args=(process.stdout, lines), daemon=True).start()
-    seen: list[str] = []
+    out = OutputLines(process)
+    seen = out.seen
     try:
-        _wait_for(lines, "done in", seen)  # the first build
+        out.wait_for("done in", timeout=30)  # the first build
         epub = root / "dist" / "pump-reader.epub"
         assert epub.is_file()
         assert sum("W002" in line for line in seen) == 1
@@ -61,32 +40,32 @@ def test_watch_rebuilds_reports_errors_and_keeps_going(tmp_path: Path) -> None:
         (root / "book" / "annotations" / "snow-letter.yaml~").write_text("- id: x\n")
         time.sleep(1.5)
         assert not [line for line in seen if line.startswith("changed:")]
-        assert lines.empty()
+        assert out.queue.empty()
         notes.write_text(notes.read_text().replace(NOTE, "Snow counted every house."))
-        _wait_for(lines, "changed: book/annotations/snow-letter.yaml", seen)
-        epub_line = _wait_for(lines, "rebuilt EPUB in", seen)
-        pdf_line = _wait_for(lines, "rebuilt PDF in", seen)
+        out.wait_for("changed: book/annotations/snow-letter.yaml", timeout=30)
+        epub_line = out.wait_for("rebuilt EPUB in", timeout=30)
+        pdf_line = out.wait_for("rebuilt PDF in", timeout=30)
         assert seen.index(epub_line) < seen.index(pdf_line)  # EPUB first
         # the watcher kept the other units' pages: only the edited source is laid out again
         assert "laid out again: “On the Mode of Communication of Cholera (excerpt)” (1 of 10 " \
             "parts of the book)" in seen, "\n".join(seen)
-        _wait_for(lines, "done in", seen)
+        out.wait_for("done in", timeout=30)
         # The warning that has not changed is not printed again.
         assert sum("W002" in line for line in seen) == 1
         good = epub.read_bytes()
         notes.write_text(notes.read_text().replace("quote: nearly all the deaths",
                                                    "quote: words that are not in the source"))
-        _wait_for(lines, "snow-letter.yaml:", seen)  # the diagnostic, path:line: CODE ...
-        _wait_for(lines, "build failed", seen)
+        out.wait_for("snow-letter.yaml:", timeout=30)  # the diagnostic, path:line: CODE ...
+        out.wait_for("build failed", timeout=30)
         time.sleep(0.5)
         assert process.poll() is None  # still watching
         assert epub.read_bytes() == good  # the last good output stays
         process.send_signal(signal.SIGINT)  # Ctrl-C
         assert process.wait(timeout=20) == 0
-        _wait_for(lines, "stopped watching", seen)
+        out.wait_for("stopped watching", timeout=30)
         time.sleep(0.3)
-        while not lines.empty():
-            seen.append(lines.get())
+        while not out.queue.empty():
+            seen.append(out.queue.get())
         assert not [line for line in seen if "KeyboardInterrupt" in line or "Traceback" in line]
     finally:
         process.terminate()
