@@ -23,9 +23,7 @@ if TYPE_CHECKING:  # the print edition imports WeasyPrint (slow): only when some
     from readerkit.formats.base import Format
     from readerkit.formats.print.paginate import Memo, Paginator, PrintLayout
     from readerkit.pagemap import PageMap
-    from readerkit.pipeline import BuildResult, Target, WatchSession
-
-Progress = Callable[[str], None]
+    from readerkit.pipeline import BuildResult, Progress, Target, WatchSession
 
 
 def layout_digest(book: BookDoc, others: list[Format]) -> str:
