@@ -229,6 +229,21 @@ def _page_of(print_pages: PageMap | None) -> Callable[[TeachingNoteDoc], str]:
     return page_of
 
 
+def teaching_popups(pages: list[Page]) -> None:
+    """The instructor edition's margin marks as note references to their guide entries, so a
+    reading system that pops up notes (Apple Books, Kobo, Thorium) shows a teaching note in
+    place. The entries are marked `endnote`, not `footnote`: a reading system may hide footnote
+    asides from the flow, and the guide must still read as a page of its own."""
+    for page in pages:
+        assert page.tree is not None
+        for mark in page.tree.xpath('//a[@class="teaching-mark"]'):
+            mark.set("epub:type", "noteref")
+            mark.set("role", "doc-noteref")
+        for entry in page.tree.xpath('//section[contains(concat(" ", @class, " "), '
+                                     '" teaching-note ")]'):
+            entry.set("epub:type", "endnote")
+
+
 def package(book: BookDoc, print_pages: PageMap | None) -> bytes:
     """The EPUB file; with the print page map, it carries the print edition's page numbers."""
     project = book.project
@@ -266,6 +281,7 @@ def package(book: BookDoc, print_pages: PageMap | None) -> bytes:
         assert nav.tree is not None
         nav.tree.find("body").append(fresh.xpath('//nav[@id="page-list"]')[0])
     xhtml.link_across_files(pages)
+    teaching_popups(pages)
     files: dict[str, bytes] = {page.href: xhtml.serialise(page.tree) for page in pages}
     files["css/epub.css"] = stylefiles.resolve(project.styles_dir, "epub.css").read_bytes()
     extra = stylefiles.resolve(project.styles_dir, INSTRUCTOR_CSS)
