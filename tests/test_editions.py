@@ -168,7 +168,8 @@ def test_the_student_outputs_hold_no_trace_of_the_instructor_material(built: Edi
     texts = _teaching_texts(built.root)
     project, _ = load_checked(built.root)
     ids = [f"ann-{a.id}" for a in project.annotations if a.audience == "instructor"]
-    ids += [note_id for note_id in texts] + ["tmark-", "teaching-mark", "instructors-guide"]
+    ids += [note_id for note_id in texts] + ["tmark-", "teaching-mark", "instructors-guide",
+                                             "tpop-", "teaching-popup"]
     epub = built.epub("student")
     pdf_text = "\n".join(built.pages("student"))
     haystacks = {name: _folded(content) for name, content in built.epub_text("student").items()}

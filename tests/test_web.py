@@ -244,13 +244,23 @@ def test_the_instructor_site_has_the_guide_with_links_both_ways(instructor_site:
     assert len(notes) >= 5
     marks = 0
     for path in instructor_site.pages():
-        for mark in lxml_html.fromstring(path.read_bytes()).xpath('//a[@class="teaching-mark"]'):
+        tree = lxml_html.fromstring(path.read_bytes())
+        for mark in tree.xpath('//a[@class="teaching-mark"]'):
             marks += 1
-            name, _, note_id = mark.get("href").partition("#")
-            assert name == "instructors-guide.html", (path.name, mark.get("href"))
-            back = guide.get_element_by_id(note_id).xpath(".//h2/a/@href")
-            assert back == [f"{path.name}#{mark.get('id')}"]
             assert re.fullmatch(r"T\d+", mark.text or "")
+            # The mark opens the note under its passage, which links to it in the guide.
+            popup = tree.get_element_by_id(mark.get("href").removeprefix("#"))
+            block = popup.getprevious()  # right after the block of the mark (and its popups)
+            while block is not None and "teaching-popup" in (block.get("class") or ""):
+                block = block.getprevious()
+            assert popup.tag == "aside" and mark in block.iter(), (path.name, mark.get("id"))
+            (guide_link,) = popup.xpath('.//a[starts-with(@href, "instructors-guide.html#")]')
+            note = guide.get_element_by_id(guide_link.get("href").partition("#")[2])
+            assert _words(popup.text_content()).find(
+                _words(note.xpath('.//p[@class="teaching-label"]/following-sibling::*[1]')[0]
+                       .text_content())[:60]) > 0
+            back = note.xpath(".//h2/a/@href")
+            assert back == [f"{path.name}#{mark.get('id')}"]
     assert marks == len(notes)
     heads = [" ".join(n.findtext("h2/span").split()) for n in notes]
     assert all(re.match(r"p\.\s\d+", head) for head in heads), heads
@@ -277,10 +287,13 @@ def test_axe_finds_no_violation(browser, reader_site: Site, name: str, scheme: s
 
 @browser_test
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("name", ["instructors-guide.html", "milestones-essay.html"])
+@pytest.mark.parametrize("name", ["instructors-guide.html",  # and a teaching note opened:
+                                  "milestones-essay.html#tpop-milestones-deterrence-motive"])
 def test_axe_finds_no_violation_in_the_instructor_site(browser, instructor_site: Site,  # type: ignore[no-untyped-def]
                                                        name: str, scheme: str) -> None:
-    _assert_axe_passes(browser, (instructor_site.folder / name).as_uri(), scheme)
+    page, _, fragment = name.partition("#")
+    url = (instructor_site.folder / page).as_uri() + (f"#{fragment}" if fragment else "")
+    _assert_axe_passes(browser, url, scheme)
 
 
 def _assert_axe_passes(browser, url: str, scheme: str) -> None:  # type: ignore[no-untyped-def]
@@ -296,7 +309,8 @@ def _assert_axe_passes(browser, url: str, scheme: str) -> None:  # type: ignore[
 
 @browser_test
 @pytest.mark.parametrize("which", ["reader_site", "instructor_site"])
-def test_no_horizontal_overflow_on_a_phone(phone, which: str, request: pytest.FixtureRequest) -> None:  # type: ignore[no-untyped-def]
+def test_no_horizontal_overflow_on_a_phone(phone, which: str,  # type: ignore[no-untyped-def]
+                                           request: pytest.FixtureRequest) -> None:
     site: Site = request.getfixturevalue(which)
     for path in site.pages():
         phone.goto(path.as_uri())
@@ -369,6 +383,33 @@ def test_side_notes_beside_the_text_on_a_wide_screen(browser, reader_site: Site)
     text = page.locator("#p-milestones-essay-1").bounding_box()
     assert note["x"] >= text["x"] + text["width"]
     context.close()
+
+
+@browser_test
+def test_a_teaching_note_opens_under_its_passage_on_a_wide_screen(browser,  # type: ignore[no-untyped-def]
+                                                                   instructor_site: Site) -> None:
+    mark = "tmark-milestones-deterrence-motive"
+    for script in (True, False):
+        context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                      java_script_enabled=script)
+        page = context.new_page()
+        page.goto((instructor_site.folder / "milestones-essay.html").as_uri())
+        popup = page.locator("#" + page.get_attribute(f"#{mark}", "href").removeprefix("#"))
+        assert not popup.is_visible()
+        page.locator(f"#{mark}").click()
+        assert popup.is_visible()
+        box = popup.bounding_box()
+        block = page.locator(f"#{mark}").locator("xpath=ancestor::p[1]").bounding_box()
+        assert box["y"] >= block["y"] + block["height"] - 1 and box["x"] < block["x"] + 50
+        assert "Model answer" in (popup.text_content() or "")
+        if script:  # Escape closes it and gives the focus back to the mark
+            page.keyboard.press("Escape")
+            assert not popup.is_visible()
+            assert page.evaluate("document.activeElement.id") == mark
+        else:
+            popup.locator("a.note-close").click()
+            assert not popup.is_visible()
+        context.close()
 
 
 # The block a note call sits in (formats/web_notes.py puts the note after it).

@@ -1,6 +1,7 @@
 // The web edition's small improvements; every page works without them (web.css, :target).
 // Notes on phones: a note call opens its note in place (no jump) and closes it again; Escape
-// closes it and gives focus back to the call. Glossary tooltips: Escape hides them.
+// closes it and gives focus back to the call; a call marked data-in-place does so at every
+// width. Glossary tooltips: Escape hides them.
 // Side notes on wide screens: web.css floats each after the block holding its call, so it
 // starts below that block; here each is lifted to its call's line, and never over the note
 // before it (crowded notes stack downward, as the floats do).
@@ -13,13 +14,23 @@
     return id ? document.getElementById(id) : null;
   }
 
+  function callOf(note) { // the note's close link leads back to its call
+    var close = note.querySelector("a.note-close");
+    return close ? noteFor(close) : null;
+  }
+
+  function inPlace(call) {
+    return narrow.matches || call.hasAttribute("data-in-place");
+  }
+
   function setOpen(call, note, open) {
     note.classList.toggle("is-open", open);
     call.setAttribute("aria-expanded", open ? "true" : "false");
+    schedule(); // what opened under a paragraph moves the side notes beside the text
   }
 
   function closeNote(note, focusCall) {
-    var call = document.getElementById("ref-" + note.id);
+    var call = callOf(note);
     if (call) {
       setOpen(call, note, false);
       if (focusCall) call.focus();
@@ -28,9 +39,9 @@
 
   document.addEventListener("click", function (event) {
     var target = event.target instanceof Element ? event.target : null;
-    if (!target || !narrow.matches) return;
-    var call = target.closest("a.noteref");
-    if (call) {
+    if (!target) return;
+    var call = target.closest("a.noteref, a[data-in-place]");
+    if (call && inPlace(call)) {
       var note = noteFor(call);
       if (!note) return;
       event.preventDefault();
@@ -44,21 +55,27 @@
       return;
     }
     var close = target.closest("a.note-close");
-    if (close) {
+    var closing = close ? close.closest("aside") : null;
+    var from = closing ? callOf(closing) : null;
+    if (closing && from && inPlace(from)) {
+      if (closing.matches(":target")) { // opened by its address: the link itself closes it
+        setOpen(from, closing, false);
+        return;
+      }
       event.preventDefault();
-      closeNote(close.closest("aside"), true);
+      closeNote(closing, true);
     }
   });
 
   document.addEventListener("keydown", function (event) {
     if (event.key !== "Escape") return;
     var active = document.activeElement;
-    var note = active && active.closest ? active.closest("aside.footnote.is-open") : null;
+    var note = active && active.closest ? active.closest("aside.is-open") : null;
     if (note) {
       closeNote(note, true);
       return;
     }
-    document.querySelectorAll("aside.footnote.is-open").forEach(function (open) {
+    document.querySelectorAll("aside.is-open").forEach(function (open) {
       closeNote(open, false);
     });
     if (active && active.classList && active.classList.contains("glossary-term")) {

@@ -8,7 +8,8 @@ id is the same as in print and in the EPUB; a source's page is `<source-id>.html
 
 What the web adds (formats/web_notes.py): each note right after the block holding its call
 (a side note on wide screens, a note that opens in place on phones), and glossary definitions
-shown on hover and focus. Search is Pagefind's index, built into the site
+shown on hover and focus; in the instructor site, each teaching note also opens under its
+passage (formats/web_teaching.py). Search is Pagefind's index, built into the site
 (formats/web_search.py).
 """
 
@@ -23,7 +24,15 @@ from lxml import html as lxml_html
 
 from readerkit import stylefiles
 from readerkit.document import BookDoc
-from readerkit.formats import page_markers, templating, web_notes, web_search, xhtml, zipfiles
+from readerkit.formats import (
+    page_markers,
+    templating,
+    web_notes,
+    web_search,
+    web_teaching,
+    xhtml,
+    zipfiles,
+)
 from readerkit.formats.xhtml import Page
 from readerkit.pagemap import PageMap
 from readerkit.render import timeline_chart
@@ -127,6 +136,8 @@ def site(book: BookDoc, pages: PageMap | None) -> dict[str, bytes]:
     if pages is not None:  # the print pages first: what follows adds text they do not count
         page_markers.insert_markers(trees, pages.page_starts, pages.page_labels)
         _drop_markers(trees["index.html"])  # the print contents' pages: not this contents
+    for tree in trees.values():  # the instructor site's teaching notes, in place too
+        web_teaching.add_popups(tree, book.guide)
     xhtml.link_across_files(page_list)
     definitions = web_notes.definitions(book)
     for tree in trees.values():

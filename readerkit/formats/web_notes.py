@@ -35,7 +35,7 @@ def definitions(book: BookDoc) -> dict[str, str]:
             for item in book.glossary}
 
 
-def _block_of(call: _Element) -> _Element:
+def block_of(call: _Element) -> _Element:
     """The outermost element in the chain of phrasing-only ancestors of the call."""
     block = call
     parent = call.getparent()
@@ -52,7 +52,7 @@ def _place_notes(tree: _Element) -> None:
         if not calls:
             continue
         aside.getparent().remove(aside)
-        block = _block_of(calls[0])
+        block = block_of(calls[0])
         # After the block, and after the notes already placed there (reading order).
         anchor = block
         while (following := anchor.getnext()) is not None and tag(following) == "aside":
