@@ -42,6 +42,7 @@ index_use = IdFormat("ixu-{}-{}-{}")  # the n-th marked use of a heading (slug) 
 page_break = IdFormat("page-{}")  # the EPUB's marker of the print page with this folio
 teaching_note = IdFormat("tn-{}")  # a teaching note in the instructor's guide (by its key)
 teaching_mark = IdFormat("tmark-{}")  # its mark in the margin of the passage it belongs to
+teaching_popup = IdFormat("tpop-{}")  # the instructor site's copy of it under the passage
 footnote_prefix = IdFormat("fn-{}-")  # Pandoc's own footnote ids in one fragment
 
 

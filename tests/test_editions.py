@@ -8,6 +8,7 @@ structure tree) for every teaching note's words and ids.
 
 from __future__ import annotations
 
+import gzip
 import re
 import zipfile
 from dataclasses import dataclass
@@ -54,11 +55,33 @@ class Editions:
             return {name: archive.read(name).decode("utf-8", "replace")
                     for name in archive.namelist()}
 
+    def web(self, edition: str) -> dict[str, str]:
+        """Every file of the web edition's folder, Pagefind's index among them (its files are
+        gzipped: read unzipped, or their words would hide)."""
+        stem = self.slug if edition == "student" else f"{self.slug}-{edition}"
+        folder = self.out / f"{stem}-web"
+        files = {}
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                data = path.read_bytes()
+                if data[:2] == b"\x1f\x8b":
+                    data = gzip.decompress(data)
+                files[path.relative_to(folder).as_posix()] = data.decode("utf-8", "replace")
+        assert "index.html" in files and any(name.startswith("pagefind/") for name in files)
+        return files
+
+    def web_text(self, edition: str) -> dict[str, str]:
+        """The web edition's files, an HTML page as its text (see epub_text)."""
+        return {name: text_of(lxml_html.fromstring(content.encode()))
+                if name.endswith(".html") else content
+                for name, content in self.web(edition).items()}
+
 
 def _build_both(root: Path, out: Path, slug: str) -> Editions:
-    done = run_build("all", "--root", str(root), "--out", str(out),
-                     "--edition", "student", "--edition", "instructor")
-    assert done.returncode == 0, done.stderr
+    for target in ("all", "html"):
+        done = run_build(target, "--root", str(root), "--out", str(out),
+                         "--edition", "student", "--edition", "instructor")
+        assert done.returncode == 0, done.stderr
     return Editions(root, out, slug)
 
 
@@ -145,10 +168,13 @@ def test_the_student_outputs_hold_no_trace_of_the_instructor_material(built: Edi
     texts = _teaching_texts(built.root)
     project, _ = load_checked(built.root)
     ids = [f"ann-{a.id}" for a in project.annotations if a.audience == "instructor"]
-    ids += [note_id for note_id in texts] + ["tmark-", "teaching-mark", "instructors-guide"]
+    ids += [note_id for note_id in texts] + ["tmark-", "teaching-mark", "instructors-guide",
+                                             "tpop-", "teaching-popup"]
     epub = built.epub("student")
     pdf_text = "\n".join(built.pages("student"))
     haystacks = {name: _folded(content) for name, content in built.epub_text("student").items()}
+    haystacks.update({f"web: {name}": _folded(content)
+                      for name, content in built.web_text("student").items()})
     haystacks["PDF text"] = _folded(pdf_text)
     haystacks["PDF outline and tags"] = _folded(_pdf_strings(built.path("student", "pdf")))
     for note_id, words in texts.items():
@@ -156,7 +182,8 @@ def test_the_student_outputs_hold_no_trace_of_the_instructor_material(built: Edi
             leaks = [name for name, hay in haystacks.items() if window in hay]
             assert leaks == [], f"{note_id}: '{window}' in {leaks}"
     raw = {**epub, "PDF text": pdf_text,
-           "PDF outline and tags": _pdf_strings(built.path("student", "pdf"))}
+           "PDF outline and tags": _pdf_strings(built.path("student", "pdf")),
+           **{f"web: {name}": content for name, content in built.web("student").items()}}
     for name, content in raw.items():
         assert [i for i in ids if i in content] == [], name
         assert "instructor" not in content.lower(), name
@@ -166,9 +193,14 @@ def test_the_instructor_outputs_hold_every_teaching_note(built: Editions) -> Non
     texts = _teaching_texts(built.root)
     guide = _folded("\n".join(built.pages("instructor")))
     epub = _folded("\n".join(built.epub_text("instructor").values()))
+    web = built.web_text("instructor")
+    site = _folded(web["instructors-guide.html"])
+    search = _folded("\n".join(text for name, text in web.items() if name.startswith("pagefind/")))
     for note_id, words in texts.items():
         windows = _windows(words)
         assert all(window in epub for window in windows), note_id
+        assert all(window in site for window in windows), note_id
+        assert any(window in search for window in windows), note_id  # found by a search
         assert sum(window in guide for window in windows) >= len(windows) - 1, note_id
 
 

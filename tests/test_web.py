@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import functools
 import http.server
+import itertools
 import re
 import threading
 import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
@@ -64,6 +66,15 @@ def reader_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Site]:
     yield site
     server.shutdown()
     server.server_close()
+
+
+@pytest.fixture(scope="session")
+def instructor_site(tmp_path_factory: pytest.TempPathFactory) -> Site:
+    out = tmp_path_factory.mktemp("instructor-web")
+    done = run_build("html", "--edition", "instructor", "--out", str(out))
+    assert done.returncode == 0, done.stderr
+    slug = "cuban-missile-crisis-reader-instructor"
+    return Site(out / f"{slug}-web", out / f"{slug}-web.zip")
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -132,7 +143,7 @@ def _targets(site: Site) -> dict[str, set[str]]:
                         if isinstance(e.tag, str) and e.get("id")} for path in site.pages()}
 
 
-@pytest.mark.parametrize("which", ["mini_site", "reader_site"])
+@pytest.mark.parametrize("which", ["mini_site", "reader_site", "instructor_site"])
 def test_every_internal_link_resolves(which: str, request: pytest.FixtureRequest) -> None:
     site: Site = request.getfixturevalue(which)
     ids = _targets(site)
@@ -151,6 +162,110 @@ def test_every_internal_link_resolves(which: str, request: pytest.FixtureRequest
     assert not broken, broken
 
 
+# ---- the apparatus: abbreviations, further reading, index, instructor's guide ----------------
+
+def _reading_order(site: Site) -> list[str]:
+    """The pages' titles as the previous/next links lead from the contents page."""
+    titles, name = [], "index.html"
+    while True:
+        tree = lxml_html.fromstring(site.page(name))
+        titles.append(" ".join(tree.findtext(".//title").split(" · ")[0].split()))
+        following = tree.xpath('//nav[@class="pager"]/a[@rel="next"]/@href')
+        if not following:
+            return titles
+        name = following[0]
+
+
+def _epub_contents(built: Built) -> list[str]:
+    nav = lxml_html.fromstring(built.epub_files()["EPUB/nav.xhtml"].encode())
+    return [" ".join(a.text_content().split())
+            for a in nav.xpath('//nav[@id="toc"]//a')]
+
+
+def test_apparatus_pages_in_the_epubs_order_in_contents_and_pager(reader: Built,
+                                                                  reader_site: Site) -> None:
+    """The web edition has the EPUB's pages in the EPUB's order (its questions pages are
+    the part pages' end on the web), between the contents and the credits."""
+    epub = [label for label in _epub_contents(reader) if label != "Questions for discussion"]
+    assert {"Abbreviations", "Further reading", "Index"} <= set(epub)
+    order = _reading_order(reader_site)
+    assert order[0] == "The Cuban Missile Crisis" and order[-1] == "Credits and permissions"
+    assert order[1:-1] == epub
+    contents = lxml_html.fromstring(reader_site.page("index.html"))
+    listed = [" ".join(a.text_content().split()) for a in contents.xpath('//nav[@id="toc"]//a')]
+    assert listed == [*epub, "Credits and permissions"]
+    assert "Instructor’s guide" not in listed
+
+
+def test_abbreviations_and_further_reading_pages(reader: Built, reader_site: Site) -> None:
+    epub = reader.epub_files()
+    for name, item in (("abbreviations", "dt"), ("further-reading", "li")):
+        web = lxml_html.fromstring(reader_site.page(f"{name}.html"))
+        book = lxml_html.fromstring(epub[f"EPUB/{name}.xhtml"].encode())
+        section = web.get_element_by_id(name)
+        shown = [" ".join(e.text_content().split()) for e in section.iter(item)]
+        assert shown == [" ".join(e.text_content().split()) for e in book.iter(item)]
+        assert len(shown) >= 8, name
+
+
+def test_index_links_to_paragraphs_with_their_print_pages(reader_site: Site) -> None:
+    """Every index link leads to a paragraph holding a use of the heading, and names the
+    print page that use is on: the page whose marker last comes before it on the web page."""
+    index = lxml_html.fromstring(reader_site.page("book-index.html"))
+    links = index.xpath('//section[@id="index"]//a[@class="index-link"]')
+    trees: dict[str, Any] = {}
+    checked = 0
+    for link in links:
+        slug = link.xpath("ancestor::li[1]/@id")[0].removeprefix("idx-")
+        name, _, target = link.get("href").partition("#")
+        tree = trees.setdefault(name, lxml_html.fromstring(reader_site.page(name)))
+        found = tree.get_element_by_id(target)
+        use = re.compile(rf"ixu-{re.escape(slug)}-{re.escape(name.removesuffix('.html'))}-\d+")
+        uses = [e for e in found.iter("span") if use.fullmatch(e.get("id", ""))]
+        if found.tag == "span":  # a use outside the numbered paragraphs (a heading)
+            uses = [found]
+        assert uses, (slug, link.get("href"))
+        markers = uses[0].xpath('preceding::span[@class="pagebreak"][1]/@data-page')
+        folio = link.findtext('span[@class="index-folio"]')
+        assert folio == f"(p.\u00a0{markers[0]})", (slug, link.get("href"), folio, markers)
+        checked += 1
+    assert checked > 200
+
+
+# ---- the instructor edition's site -----------------------------------------------------------
+
+def test_the_instructor_site_has_the_guide_with_links_both_ways(instructor_site: Site,
+                                                                reader_site: Site) -> None:
+    order = _reading_order(instructor_site)
+    assert order[-2:] == ["Instructor’s guide", "Credits and permissions"]
+    assert order[:-2] == _reading_order(reader_site)[:-1]
+    guide = lxml_html.fromstring(instructor_site.page("instructors-guide.html"))
+    notes = guide.xpath('//section[contains(@class, "teaching-note")]')
+    assert len(notes) >= 5
+    marks = 0
+    for path in instructor_site.pages():
+        tree = lxml_html.fromstring(path.read_bytes())
+        for mark in tree.xpath('//a[@class="teaching-mark"]'):
+            marks += 1
+            assert re.fullmatch(r"T\d+", mark.text or "")
+            # The mark opens the note under its passage, which links to it in the guide.
+            popup = tree.get_element_by_id(mark.get("href").removeprefix("#"))
+            block = popup.getprevious()  # right after the block of the mark (and its popups)
+            while block is not None and "teaching-popup" in (block.get("class") or ""):
+                block = block.getprevious()
+            assert popup.tag == "aside" and mark in block.iter(), (path.name, mark.get("id"))
+            (guide_link,) = popup.xpath('.//a[starts-with(@href, "instructors-guide.html#")]')
+            note = guide.get_element_by_id(guide_link.get("href").partition("#")[2])
+            assert _words(popup.text_content()).find(
+                _words(note.xpath('.//p[@class="teaching-label"]/following-sibling::*[1]')[0]
+                       .text_content())[:60]) > 0
+            back = note.xpath(".//h2/a/@href")
+            assert back == [f"{path.name}#{mark.get('id')}"]
+    assert marks == len(notes)
+    heads = [" ".join(n.findtext("h2/span").split()) for n in notes]
+    assert all(re.match(r"p\.\s\d+", head) for head in heads), heads
+
+
 # ---- in the browser ---------------------------------------------------------------------------
 browser_test = pytest.mark.browser
 
@@ -163,21 +278,41 @@ def phone(browser):  # type: ignore[no-untyped-def]
 
 @browser_test
 @pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("name", ["index.html", "milestones-essay.html", "glossary.html"])
+@pytest.mark.parametrize("name", ["index.html", "milestones-essay.html", "glossary.html",
+                                  "abbreviations.html", "further-reading.html",
+                                  "book-index.html"])
 def test_axe_finds_no_violation(browser, reader_site: Site, name: str, scheme: str) -> None:  # type: ignore[no-untyped-def]
+    _assert_axe_passes(browser, reader_site.url + name, scheme)
+
+
+@browser_test
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name", ["instructors-guide.html",  # and a teaching note opened:
+                                  "milestones-essay.html#tpop-milestones-deterrence-motive"])
+def test_axe_finds_no_violation_in_the_instructor_site(browser, instructor_site: Site,  # type: ignore[no-untyped-def]
+                                                       name: str, scheme: str) -> None:
+    page, _, fragment = name.partition("#")
+    url = (instructor_site.folder / page).as_uri() + (f"#{fragment}" if fragment else "")
+    _assert_axe_passes(browser, url, scheme)
+
+
+def _assert_axe_passes(browser, url: str, scheme: str) -> None:  # type: ignore[no-untyped-def]
     from axe_playwright_python.sync_playwright import Axe
 
     context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
     page = context.new_page()
-    page.goto(reader_site.url + name)
+    page.goto(url)
     results = Axe().run(page)
     context.close()
     assert results.violations_count == 0, results.generate_report()
 
 
 @browser_test
-def test_no_horizontal_overflow_on_a_phone(phone, reader_site: Site) -> None:  # type: ignore[no-untyped-def]
-    for path in reader_site.pages():
+@pytest.mark.parametrize("which", ["reader_site", "instructor_site"])
+def test_no_horizontal_overflow_on_a_phone(phone, which: str,  # type: ignore[no-untyped-def]
+                                           request: pytest.FixtureRequest) -> None:
+    site: Site = request.getfixturevalue(which)
+    for path in site.pages():
         phone.goto(path.as_uri())
         width = phone.evaluate("[document.documentElement.scrollWidth, innerWidth]")
         assert width[0] <= width[1], (path.name, width)
@@ -247,6 +382,88 @@ def test_side_notes_beside_the_text_on_a_wide_screen(browser, reader_site: Site)
     note = page.locator("#ann-milestones-bureaucracies").bounding_box()
     text = page.locator("#p-milestones-essay-1").bounding_box()
     assert note["x"] >= text["x"] + text["width"]
+    context.close()
+
+
+@browser_test
+def test_a_teaching_note_opens_under_its_passage_on_a_wide_screen(browser,  # type: ignore[no-untyped-def]
+                                                                   instructor_site: Site) -> None:
+    mark = "tmark-milestones-deterrence-motive"
+    for script in (True, False):
+        context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                      java_script_enabled=script)
+        page = context.new_page()
+        page.goto((instructor_site.folder / "milestones-essay.html").as_uri())
+        popup = page.locator("#" + page.get_attribute(f"#{mark}", "href").removeprefix("#"))
+        assert not popup.is_visible()
+        page.locator(f"#{mark}").click()
+        assert popup.is_visible()
+        box = popup.bounding_box()
+        block = page.locator(f"#{mark}").locator("xpath=ancestor::p[1]").bounding_box()
+        assert box["y"] >= block["y"] + block["height"] - 1 and box["x"] < block["x"] + 50
+        assert "Model answer" in (popup.text_content() or "")
+        if script:  # Escape closes it and gives the focus back to the mark
+            page.keyboard.press("Escape")
+            assert not popup.is_visible()
+            assert page.evaluate("document.activeElement.id") == mark
+        else:
+            popup.locator("a.note-close").click()
+            assert not popup.is_visible()
+        context.close()
+
+
+# The block a note call sits in (formats/web_notes.py puts the note after it).
+CALL_BLOCK = "p, li, dd, dt, h1, h2, h3, h4, h5, h6, blockquote, figcaption, td, th"
+SIDE_NOTES = """CALL_BLOCK => [...document.querySelectorAll('aside.footnote')].map(note => {
+    const box = element => element.getBoundingClientRect();
+    const call = document.getElementById('ref-' + note.id);
+    const block = call.closest(CALL_BLOCK);
+    return {id: note.id, top: box(note).top, bottom: box(note).bottom, left: box(note).left,
+            blockTop: box(block).top, blockBottom: box(block).bottom,
+            textRight: box(block).right, callTop: box(call).top};
+})"""
+
+
+def _side_notes(page) -> list[dict[str, Any]]:  # type: ignore[no-untyped-def]
+    notes: list[dict[str, Any]] = page.evaluate(SIDE_NOTES, CALL_BLOCK)
+    return notes
+
+
+@browser_test
+def test_side_notes_start_at_their_call_and_never_overlap(browser, reader_site: Site) -> None:  # type: ignore[no-untyped-def]
+    """At 1280 px each side note starts beside its call's line, within its call's paragraph,
+    unless the note before it pushes it down (then it starts just below that note); no two
+    notes overlap. Without JavaScript they stay beside the text, after it, and apart."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    at_call = pushed = 0
+    for path in reader_site.pages():
+        page.goto(path.as_uri())
+        page.wait_for_load_state("load")
+        previous: dict[str, Any] | None = None
+        for note in _side_notes(page):
+            where = (path.name, note["id"])
+            assert note["left"] >= note["textRight"], where  # in the margin
+            assert previous is None or note["top"] >= previous["bottom"], where  # no overlap
+            if note["top"] <= note["blockBottom"] and note["top"] - note["callTop"] < 20:
+                assert note["top"] >= note["blockTop"], where
+                at_call += 1
+            else:  # pushed down by the note before: just below it
+                assert previous is not None, where
+                assert note["top"] - previous["bottom"] <= 20, where
+                assert note["top"] > note["callTop"], where
+                pushed += 1
+            previous = note
+    assert at_call >= 10 and pushed >= 10, (at_call, pushed)
+    context.close()
+    context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                  java_script_enabled=False)
+    page = context.new_page()
+    page.goto((reader_site.folder / "milestones-essay.html").as_uri())
+    notes = _side_notes(page)
+    assert len(notes) > 10
+    for before, after in itertools.pairwise(notes):
+        assert after["top"] >= before["bottom"] and after["top"] >= after["blockBottom"]
     context.close()
 
 

@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 import textwrap
 import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from html import escape
 from typing import ClassVar
@@ -20,7 +19,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from readerkit import stylefiles
-from readerkit.document import BookDoc, TeachingNoteDoc
+from readerkit.document import BookDoc
 from readerkit.formats import page_markers, templating, xhtml, zipfiles
 from readerkit.formats.xhtml import Page
 from readerkit.pagemap import PageMap
@@ -50,9 +49,8 @@ def _pages(book: BookDoc) -> list[Page]:
         Page("credits", "credits.xhtml", "epub/credits.xhtml.j2", "Credits and permissions"),
         Page("nav", "nav.xhtml", "epub/nav.xhtml.j2", "Contents", properties="nav"),
     ]
-    if book.abbreviations:
-        pages.append(Page("abbreviations", "abbreviations.xhtml", "epub/abbreviations.xhtml.j2",
-                          "Abbreviations"))
+    for item in xhtml.front_matter(book):
+        pages.append(_apparatus_page(item))
     if book.introduction.html:
         pages.append(Page("introduction", "introduction.xhtml", "epub/introduction.xhtml.j2",
                           "Introduction"))
@@ -66,28 +64,17 @@ def _pages(book: BookDoc) -> list[Page]:
             pages.append(Page(part.questions_anchor, f"{part.questions_anchor}.xhtml",
                               "epub/questions.xhtml.j2",
                               f"Questions for discussion: Part {part.number}", {"part": part}))
-    if book.timeline:
-        pages.append(Page("timeline", "timeline.xhtml", "epub/timeline.xhtml.j2", "Timeline"))
-    if book.glossary:
-        pages.append(Page("glossary", "glossary.xhtml", "epub/glossary.xhtml.j2", "Glossary"))
-    if book.further_reading:
-        pages.append(Page("further-reading", "further-reading.xhtml",
-                          "epub/further-reading.xhtml.j2", "Further reading"))
-    if book.bibliography:
-        pages.append(Page("bibliography", "bibliography.xhtml", "epub/bibliography.xhtml.j2",
-                          "Bibliography"))
-    if book.index:
-        pages.append(Page("index", "index.xhtml", "epub/index.xhtml.j2", "Index"))
-    if book.guide:
-        pages.append(Page("instructors-guide", "instructors-guide.xhtml",
-                          "epub/guide.xhtml.j2", "Instructor’s guide"))
+    for item in xhtml.back_matter(book):
+        pages.append(_apparatus_page(item))
     return pages
 
 
+def _apparatus_page(item: xhtml.Apparatus) -> Page:
+    return Page(item.name, f"{item.name}.xhtml", f"epub/{item.template}.xhtml.j2", item.title)
+
+
 def _toc(book: BookDoc) -> list[TocEntry]:
-    entries = []
-    if book.abbreviations:
-        entries.append(TocEntry("Abbreviations", "abbreviations.xhtml"))
+    entries = [TocEntry(item.title, f"{item.name}.xhtml") for item in xhtml.front_matter(book)]
     if book.introduction.html:
         entries.append(TocEntry("Introduction", "introduction.xhtml"))
     for part in book.parts:
@@ -97,14 +84,7 @@ def _toc(book: BookDoc) -> list[TocEntry]:
                                      f"{part.questions_anchor}.xhtml"))
         entries.append(TocEntry(f"Part {part.number}. {part.title}", f"{part.anchor}.xhtml",
                                 children))
-    for name, label, present in (("timeline", "Timeline", book.timeline),
-                                 ("glossary", "Glossary", book.glossary),
-                                 ("further-reading", "Further reading", book.further_reading),
-                                 ("bibliography", "Bibliography", book.bibliography),
-                                 ("index", "Index", book.index),
-                                 ("instructors-guide", "Instructor’s guide", book.guide)):
-        if present:
-            entries.append(TocEntry(label, f"{name}.xhtml"))
+    entries += [TocEntry(item.title, f"{item.name}.xhtml") for item in xhtml.back_matter(book)]
     return entries
 
 
@@ -220,15 +200,6 @@ def timeline_image(book: BookDoc) -> dict[str, str] | None:
             "svg": svg}  # the caption as in print
 
 
-def _page_of(print_pages: PageMap | None) -> Callable[[TeachingNoteDoc], str]:
-    """Where a teaching note's mark is in print ("p. 14"), for the guide's headings."""
-    def page_of(note: TeachingNoteDoc) -> str:
-        index = print_pages.anchor_pages.get(note.mark_id) if print_pages else None
-        return f"p.\u00a0{print_pages.page_labels[index]}" if print_pages and index is not None \
-            else "Print page unknown"
-    return page_of
-
-
 def teaching_popups(pages: list[Page]) -> None:
     """The instructor edition's margin marks as note references to their guide entries, so a
     reading system that pops up notes (Apple Books, Kobo, Thorium) shows a teaching note in
@@ -259,7 +230,7 @@ def package(book: BookDoc, print_pages: PageMap | None) -> bytes:
         "landmarks": _landmarks(book, pages),
         "page_list": [],
         "timeline_image": figure,
-        "page_of": _page_of(print_pages),
+        "page_of": xhtml.guide_place(print_pages),
     }
 
     def render(page: Page, **extra: object) -> etree._Element:

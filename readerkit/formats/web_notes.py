@@ -7,7 +7,8 @@
   returns to the call.
 - Glossary terms: the definition as a tooltip after the linked term (aria-describedby), shown
   on hover and on focus; the search index skips it (data-pagefind-ignore).
-- Print page markers: separators labelled "Print page 14", shown as "p. 14".
+- Print page markers: separators labelled "Print page 14", shown as "p. 14" (one that opens a
+  heading just before the heading).
 
 These run after formats/page_markers.py has counted the running text: the text they add is
 not in the print edition.
@@ -24,7 +25,8 @@ from readerkit.formats.page_markers import INLINE_TAGS, tag
 from readerkit.htmltools import parse_fragment, text_of
 
 # Blocks whose content is phrasing only: an aside cannot go inside them, so it goes after.
-PHRASING_BLOCKS = frozenset({"p", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "dt", "summary"})
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+PHRASING_BLOCKS = frozenset({"p", *HEADINGS, "pre", "dt", "summary"})
 
 
 def definitions(book: BookDoc) -> dict[str, str]:
@@ -33,7 +35,7 @@ def definitions(book: BookDoc) -> dict[str, str]:
             for item in book.glossary}
 
 
-def _block_of(call: _Element) -> _Element:
+def block_of(call: _Element) -> _Element:
     """The outermost element in the chain of phrasing-only ancestors of the call."""
     block = call
     parent = call.getparent()
@@ -50,7 +52,7 @@ def _place_notes(tree: _Element) -> None:
         if not calls:
             continue
         aside.getparent().remove(aside)
-        block = _block_of(calls[0])
+        block = block_of(calls[0])
         # After the block, and after the notes already placed there (reading order).
         anchor = block
         while (following := anchor.getnext()) is not None and tag(following) == "aside":
@@ -80,8 +82,22 @@ def _glossary_tips(tree: _Element, glossary: dict[str, str]) -> None:
         link.set("aria-describedby", tip.get("id"))
 
 
+def _before_heading(span: _Element) -> None:
+    """A marker that opens a heading goes just before it: its "p. 14" reads above the
+    heading, not inside it (the same place in the text: nothing comes between them)."""
+    heading = span.getparent()
+    if heading is None or tag(heading) not in HEADINGS or (heading.text or "").strip() \
+            or span.getprevious() is not None:
+        return
+    heading.text = (heading.text or "") + (span.tail or "")
+    heading.remove(span)
+    span.tail = None
+    heading.addprevious(span)
+
+
 def _page_markers(tree: _Element) -> None:
     for span in tree.xpath('//span[@role="doc-pagebreak"]'):
+        _before_heading(span)
         label = span.get("aria-label", "")
         span.set("data-page", label)
         # A separator (what doc-pagebreak refines) named for screen readers: axe-core takes

@@ -1,13 +1,16 @@
-"""What every format made of linked XHTML files shares (the EPUB today, a web edition next).
+"""What every format made of linked XHTML files shares (the EPUB and the web edition).
 
 A Page is one file: rendered from the reader's Jinja templates (formats/epub.py renders them
 from styles/templates/epub/), parsed into an lxml tree, given cross-file links
 (`link_across_files`) and serialised as XHTML (`serialise`). Notes: a linked number at the call
-(`for_xhtml`) and the note itself in an <aside> after the text (`note_asides`).
+(`for_xhtml`) and the note itself in an <aside> after the text (`note_asides`). The apparatus
+pages around the readings come in one order for both (`front_matter`, `back_matter`), and
+both give print page numbers from the page map the same way (`print_folio`, `guide_place`).
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -15,9 +18,10 @@ from lxml import html as lxml_html
 from lxml.etree import _Element
 
 from readerkit import anchors
-from readerkit.document import NoteDoc
+from readerkit.document import BookDoc, NoteDoc, TeachingNoteDoc
 from readerkit.formats.base import replace_note_calls
 from readerkit.htmltools import parse_fragment
+from readerkit.pagemap import PageMap
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 EPUB_NS = "http://www.idpf.org/2007/ops"
@@ -32,6 +36,49 @@ class Page:
     context: dict[str, object] = field(default_factory=dict)
     properties: str = ""
     tree: etree._Element | None = None
+
+
+@dataclass(frozen=True)
+class Apparatus:
+    """A page of the apparatus: its name (the id of its section, and the EPUB file's stem),
+    its title, and its template's stem (under epub/ or web/)."""
+
+    name: str
+    title: str
+    template: str
+
+
+def front_matter(book: BookDoc) -> list[Apparatus]:
+    """The apparatus before the introduction, where the book has it."""
+    return [Apparatus("abbreviations", "Abbreviations", "abbreviations")] \
+        if book.abbreviations else []
+
+
+def back_matter(book: BookDoc) -> list[Apparatus]:
+    """The apparatus after the readings, in the print edition's order, where the book has it
+    (the Instructor's guide only in the instructor edition: BookDoc.guide)."""
+    pages = [("timeline", "Timeline", "timeline", book.timeline),
+             ("glossary", "Glossary", "glossary", book.glossary),
+             ("further-reading", "Further reading", "further-reading", book.further_reading),
+             ("bibliography", "Bibliography", "bibliography", book.bibliography),
+             ("index", "Index", "index", book.index),
+             ("instructors-guide", "Instructor’s guide", "guide", book.guide)]
+    return [Apparatus(name, title, template) for name, title, template, present in pages
+            if present]
+
+
+def print_folio(pages: PageMap | None, anchor: str) -> str:
+    """The print page ("14", "iii") the element with this id starts on; "" if unknown."""
+    index = pages.anchor_pages.get(anchor) if pages is not None else None
+    return pages.page_labels[index] if pages is not None and index is not None else ""
+
+
+def guide_place(pages: PageMap | None) -> Callable[[TeachingNoteDoc], str]:
+    """Where a teaching note's mark is in print ("p. 14"), for the guide's headings."""
+    def page_of(note: TeachingNoteDoc) -> str:
+        folio = print_folio(pages, note.mark_id)
+        return f"p.\u00a0{folio}" if folio else "Print page unknown"
+    return page_of
 
 
 def _epub_element(markup: str) -> _Element:
