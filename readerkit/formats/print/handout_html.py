@@ -51,6 +51,11 @@ def _mark(marker: _Element, label: str) -> None:
         if name != "id":
             del marker.attrib[name]
     marker.set("class", f"{MARK_CLASS} {IN_LINE_CLASS}" if _text_before(marker) else MARK_CLASS)
+    number = marker.getnext()
+    if (number is not None and "pnum" in page_markers.classes(number)
+            and not (marker.tail or "").strip()):  # a paragraph's number stays its first child
+        marker.tail, number.tail = number.tail, marker.tail
+        number.addnext(marker)
     marker.text = None
     shown = lxml_html.Element("span", {"class": MARK_LABEL_CLASS})
     shown.text = f"[p.\u00a0{label}]"
