@@ -221,8 +221,8 @@ CASES = [
         "book/book.yaml:17: K003 'term' must be text, not a list\n"
         "    hint: put the whole value on one line, in quotes if it contains ':'",
     ]),
-    Case("K003", [replace(BOOK, "course:  # printed on the title page and in every handout's header\n"
-                          "  name: \"Public Health 101: Epidemics in History\"\n"
+    Case("K003", [replace(BOOK, "course:  # printed on the title page and in every handout's "
+                          "header\n  name: \"Public Health 101: Epidemics in History\"\n"
                           "  term: Spring 2027\n  instructor: Dr. Test Lecturer\n",
                           "course: Public Health 101\n")], [
         "book/book.yaml:15: K003 'course' must be a mapping of 'name', 'term' and "
