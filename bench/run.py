@@ -2,9 +2,10 @@
 """Benchmark readerkit: cold build (both formats; the EPUB alone), no-op rebuild, rebuild after
 one annotation edit (EPUB alone, then both formats; then both formats in watch mode, which keeps
 laid-out pages in memory), the live preview's round trip (`build.py serve`: save a note -> its
-new text visible in Chromium, driven by Playwright), peak memory, against the floor (bare
-WeasyPrint render+write of the same print HTML, plus a bare Pandoc Markdown -> EPUB conversion
-of the same sources).
+new text visible in Chromium, driven by Playwright), a handout of the first source (`build.py
+handout`, with the book's layout cached, then with nothing cached), peak memory, against the
+floor (bare WeasyPrint render+write of the same print HTML, plus a bare Pandoc Markdown -> EPUB
+conversion of the same sources).
 
     python bench/run.py [--readers real,x4,500] [--pages 500] [--repeat N]      (make bench)
 
@@ -183,22 +184,35 @@ def measure(name: str, root: Path, work: Path) -> dict[str, float | str]:
     epub_edit, _, _ = build(root, "epub")
     edit_note(root, 2)
     both_edit, both_mb, _ = build(root, "all")
+    handout_warm, _, _ = build(root, "handout", first_source(root))  # the book's layout cached
     watched = watch_edit(root)
     served = serve_round_trip(root)
     weasy, pandoc = floor(root, work)
+    shutil.rmtree(root / ".cache", ignore_errors=True)
+    handout_cold, _, _ = build(root, "handout", first_source(root))  # lays out the book once
     return {"reader": name, "pages": pages_of(root), "cold": cold, "epub_cold": epub_cold,
             "noop": noop, "epub_edit": epub_edit, "both_edit": both_edit,
-            "watch_edit": watched, "serve_edit": served,
+            "watch_edit": watched, "serve_edit": served, "handout_warm": handout_warm,
+            "handout_cold": handout_cold,
             "peak_mb": max(cold_mb, both_mb), "floor_weasy": weasy, "floor_pandoc": pandoc}
+
+
+def first_source(root: Path) -> str:
+    """The id of the book's first source: the handout `make bench` times."""
+    from readerkit.pipeline import load_checked
+
+    project, _ = load_checked(root)
+    return project.book.parts[0].sources[0]
 
 
 def table(rows: list[dict[str, float | str]]) -> str:
     head = ("| reader | pages | cold s | cold, EPUB alone s (×cold) | no-op s (×cold) | "
             "note edit → EPUB s (×cold) | "
             "note edit → both s (×cold) | watch: note edit → both s (×cold) | "
-            "serve: note edit → page shown s (×cold) | peak MB | "
+            "serve: note edit → page shown s (×cold) | handout, layout cached s (×cold) | "
+            "handout, nothing cached s (×cold) | peak MB | "
             "floor s (WeasyPrint + Pandoc) | overhead over floor |")
-    lines = [head, "|" + " --- |" * 12]
+    lines = [head, "|" + " --- |" * 14]
     for row in rows:
         cold = float(row["cold"])
         weasy, pandoc = float(row["floor_weasy"]), float(row["floor_pandoc"])
@@ -210,7 +224,7 @@ def table(rows: list[dict[str, float | str]]) -> str:
         lines.append(f"| {row['reader']} | {row['pages']} | {cold:.1f} | {rel('epub_cold')} | "
                      f"{rel('noop')} | "
                      f"{rel('epub_edit')} | {rel('both_edit')} | {rel('watch_edit')} | "
-                     f"{rel('serve_edit')} | "
+                     f"{rel('serve_edit')} | {rel('handout_warm')} | {rel('handout_cold')} | "
                      f"{float(row['peak_mb']):.0f} | "
                      f"{floor_total:.1f} ({weasy:.1f} + {pandoc:.1f}) | "
                      f"{(cold / floor_total - 1) * 100:+.0f}% |")

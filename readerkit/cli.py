@@ -23,6 +23,7 @@ use .venv/bin/python instead of python):
   python build.py --root ../influenza            (the PDF and the EPUB, in ../influenza/dist)
   python build.py pdf --root ../influenza --page-size a4
   python build.py watch --root ../influenza      (rebuild on every save; Ctrl-C stops)
+  python build.py handout first-source --root ../influenza   (one source as a PDF handout)
   python build.py clean-source ../influenza/sources/raw/page.html -o draft.md
 
 Exit status: 0 success, 1 content error, 2 usage error."""
@@ -41,6 +42,8 @@ COMMAND_EXAMPLES = {
     "permissions": "permissions --root ../influenza   (also writes dist/<slug>-permissions.csv)",
     "html": "html --root ../influenza --edition student   (writes dist/<slug>-web/ and .zip)",
     "serve": "serve --root ../influenza --port 8000   (then open http://127.0.0.1:8000/)",
+    "handout": "handout first-source --root ../influenza --edition instructor   (writes "
+               "dist/<slug>-instructor-handout-first-source.pdf)",
 }
 
 
@@ -106,6 +109,21 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
     rights.add_argument("--out", type=Path, help="output folder (default: ROOT/dist)")
     rights.add_argument("--page-size", choices=("letter", "a4", "trade"),
                         help="override book.yaml's page_size")
+    handout = commands.add_parser(
+        "handout", help="one source as a PDF handout: OUT/<slug>-handout-<id>.pdf",
+        description="Print one source as a handout: its header, headnote, text and notes with "
+        "the reader's note and paragraph numbers, the reader's page numbers where each of its "
+        "pages begins, then the glossary entries, timeline events and works it cites. The "
+        "reader's pages come from the layout cache (the book is laid out once if nothing is "
+        "cached). Writes OUT/<slug>-handout-<id>.pdf, or "
+        "OUT/<slug>-instructor-handout-<id>.pdf with the source's teaching notes.")
+    handout.add_argument("source", metavar="SOURCE_ID",
+                         help="the source's id: its file name in sources/ without .md")
+    add_root(handout)
+    handout.add_argument("--out", type=Path, help="output folder (default: ROOT/dist)")
+    handout.add_argument("--edition", choices=EDITIONS, default=EDITIONS[0],
+                         help="student (the default: no instructor material) or instructor "
+                         "(adds the source's teaching notes)")
     clean = commands.add_parser(
         "clean-source", help="turn a raw web capture into a draft excerpt (Markdown)",
         description="Clean one raw capture: the draft goes to stdout (or -o), the report of "
@@ -183,6 +201,8 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
                      editions=_editions(options))
     if options.command == "permissions":
         return _permissions(root, options)
+    if options.command == "handout":
+        return _handout(root, options)
     if options.command == "serve":
         from readerkit.serve import serve
 
@@ -266,6 +286,28 @@ def _permissions(root: Path, options: argparse.Namespace) -> int:
     _report(diags)
     sys.stdout.write(table)
     print(f"wrote {path}")
+    return EXIT_OK
+
+
+def _handout(root: Path, options: argparse.Namespace) -> int:
+    from readerkit.handouts import build_handout  # imported late: WeasyPrint is slow to import
+    from readerkit.progress import terminal_progress
+
+    started = time.perf_counter()
+    try:
+        with terminal_progress() as progress:
+            result = build_handout(root, options.source, edition=options.edition,
+                                   out_dir=options.out, strict=options.strict,
+                                   progress=progress)
+    except BuildAborted as aborted:
+        _report(aborted.diagnostics)
+        print(f"handout failed: {_summary(aborted.diagnostics)}; nothing was written",
+              file=sys.stderr)
+        return EXIT_CONTENT
+    _report(result.diagnostics)
+    print(f"wrote {result.path}")
+    print(f"built in {time.perf_counter() - started:.1f} s (reader pages "
+          f"{result.reader_pages}; {_summary(result.diagnostics)})", file=sys.stderr)
     return EXIT_OK
 
 

@@ -14,6 +14,7 @@ from pathlib import Path
 
 from readerkit import anchors
 from readerkit.model import GlossaryEntry, Project, Source, TimelineEvent
+from readerkit.pagemap import PageStart
 
 KIND_LABELS = {
     "gloss": "Gloss",
@@ -264,3 +265,44 @@ def display_date(text: str) -> str:
     if len(pieces) == 2:
         return f"{MONTHS[int(pieces[1]) - 1]} {pieces[0]}"
     return text
+
+
+@dataclass(frozen=True)
+class ReaderPage:
+    """A page of the reader (the print edition) that holds a handout's source: its folio and
+    where its running text begins (readerkit/pagemap.py), for the handout's "[p. N]" marks."""
+
+    label: str
+    start: PageStart
+
+
+@dataclass
+class HandoutDoc:
+    """One source of the book as a handout (render/handout.py): the source as the book prints
+    it, with the book's note and paragraph numbers, the reader's pages it occupies, and the
+    glossary entries, timeline events, works cited and (instructor edition) teaching notes
+    that belong with it."""
+
+    book: BookDoc  # the edition it comes from (its metadata, course and edition)
+    part: PartDoc
+    source: SourceDoc
+    glossary: list[GlossaryDoc]  # the entries its text links to
+    timeline: list[TimelineDoc]  # the events that cite it
+    bibliography: list[tuple[str, str]]  # (anchor id, entry HTML): every work it cites
+    reader_pages: list[ReaderPage]  # the reader's pages holding its text, in order
+    folios: dict[str, str]  # element id -> the folio of its page in the reader
+    teaching: list[tuple[TeachingNoteDoc, str]] = field(default_factory=list)  # (note, folio)
+
+    @property
+    def page_range(self) -> str:
+        """The reader's pages, as the handout's foot prints them: "13–16", "5"."""
+        labels = [page.label for page in self.reader_pages]
+        if not labels:
+            return ""
+        return labels[0] if len(labels) == 1 else f"{labels[0]}–{labels[-1]}"
+
+    @property
+    def file_name(self) -> str:
+        """`<slug>-handout-<id>.pdf`; the instructor edition's
+        `<slug>-instructor-handout-<id>.pdf`."""
+        return f"{self.book.file_stem}-handout-{self.source.source.id}.pdf"

@@ -70,6 +70,21 @@ class Part:
         return self.source_lines[index] if index < len(self.source_lines) else self.line
 
 
+@dataclass(frozen=True)
+class Course:
+    """book.yaml's optional `course:` block: the course a printing of the reader is for,
+    printed on the title page and in every handout's header. Each field may be empty."""
+
+    name: str = ""
+    term: str = ""
+    instructor: str = ""
+
+    @property
+    def lines(self) -> list[str]:
+        """What is printed, in order: the name, the term, the instructor (those given)."""
+        return [text for text in (self.name, self.term, self.instructor) if text]
+
+
 @dataclass
 class Book:
     path: Path
@@ -88,6 +103,7 @@ class Book:
     line_of: dict[str, int] = field(default_factory=dict)
     loaded: bool = True  # False: book.yaml was unusable (reported); a stand-in so checks still run
     openings: str = "recto"  # one of OPENINGS: where parts, sources and appendices start
+    course: Course | None = None  # book.yaml `course:`, when given
 
 
 @dataclass

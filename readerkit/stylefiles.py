@@ -13,6 +13,8 @@ from pathlib import Path
 
 DEFAULT_STYLES = Path(__file__).resolve().parent / "default_styles"
 TEMPLATES = "templates"
+# What only handouts read (formats/print/handout.py): the book's layout does not depend on them.
+HANDOUT_STYLES = ("handout.css", "templates/handout.html.j2")
 
 
 def resolve(styles_dir: Path, name: str) -> Path:

@@ -28,9 +28,9 @@ if TYPE_CHECKING:  # the print edition imports WeasyPrint (slow): only when some
 
 def layout_digest(book: BookDoc, others: list[Format]) -> str:
     """Files the print layout may read besides its HTML: the styles that no other format owns
-    (Format.own_styles), and the images the book's figures show."""
+    (Format.own_styles) and handouts do not own, and the images the book's figures show."""
     project = book.project
-    owned = tuple(prefix for fmt in others for prefix in fmt.own_styles)
+    owned = (*(prefix for fmt in others for prefix in fmt.own_styles), *stylefiles.HANDOUT_STYLES)
     styles = {name: path for name, path in stylefiles.effective_files(project.styles_dir).items()
               if not name.startswith(owned)}
     images = [image.path for image in book.images]

@@ -171,3 +171,52 @@ def instructor(tmp_path_factory: pytest.TempPathFactory) -> Built:
     pdfs, epubs = sorted(out.glob("*-instructor.pdf")), sorted(out.glob("*-instructor.epub"))
     assert len(pdfs) == 1 and len(epubs) == 1
     return Built(REPO, pdfs[0], epubs[0])
+
+
+@dataclass
+class Handout:
+    """A handout PDF (build.py handout) and the reader it was made from."""
+
+    root: Path
+    source_id: str
+    pdf: Path
+
+    def pages(self) -> list[str]:
+        return [page.extract_text() or "" for page in pypdf.PdfReader(self.pdf).pages]
+
+
+def build_handout(root: Path, source_id: str, out: Path, *options: str) -> Handout:
+    """A handout made as an editor makes it; `root` REPO: this reader, from the folder holding
+    build.py (its layout cache warm once the reader was built)."""
+    rooted = () if root == REPO else ("--root", str(root))
+    done = run_build("handout", source_id, *rooted, "--out", str(out), *options)
+    assert done.returncode == 0, done.stderr
+    (written,) = [line.removeprefix("wrote ") for line in done.stdout.splitlines()]
+    return Handout(root, source_id, Path(written))
+
+
+READER_HANDOUT = "milestones-essay"  # this reader's longest source, with teaching notes
+MINI_HANDOUT = "snow-letter"  # the mini reader's, cited by a timeline event
+
+
+@pytest.fixture(scope="session")
+def reader_handout(reader: Built, tmp_path_factory: pytest.TempPathFactory) -> Handout:
+    return build_handout(REPO, READER_HANDOUT, tmp_path_factory.mktemp("handout-reader"))
+
+
+@pytest.fixture(scope="session")
+def instructor_handout(reader: Built, tmp_path_factory: pytest.TempPathFactory) -> Handout:
+    return build_handout(REPO, READER_HANDOUT, tmp_path_factory.mktemp("handout-instructor"),
+                         "--edition", "instructor")
+
+
+@pytest.fixture(scope="session")
+def mini_handout(mini: Built, tmp_path_factory: pytest.TempPathFactory) -> Handout:
+    return build_handout(mini.root, MINI_HANDOUT, tmp_path_factory.mktemp("handout-mini"))
+
+
+@pytest.fixture(scope="session")
+def mini_instructor_handout(mini: Built, tmp_path_factory: pytest.TempPathFactory) -> Handout:
+    """The mini reader's source with an instructor annotation and an `::: instructor` div."""
+    return build_handout(mini.root, "pump-essay", tmp_path_factory.mktemp("handout-mini-i"),
+                         "--edition", "instructor")

@@ -14,6 +14,15 @@ def test_help_documents_the_commands() -> None:
     for command in ("all", "pdf", "epub", "check", "clean-source", "import-annotations",
                     "export-annotations"):
         assert command in done.stdout
+    assert "python build.py handout first-source --root ../influenza" in done.stdout
+
+
+def test_handout_help_names_its_files_and_an_example() -> None:
+    done = run_build("handout", "--help")
+    assert done.returncode == 0
+    assert "OUT/<slug>-handout-<id>.pdf" in " ".join(done.stdout.split())
+    assert ("example: python build.py handout first-source --root ../influenza --edition "
+            "instructor") in done.stdout
 
 
 def test_usage_error_exits_2() -> None:

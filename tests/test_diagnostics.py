@@ -194,10 +194,18 @@ CASES = [
         "book/timeline.yaml:8: K001 unknown key 'nots' in timeline event\n"
         "    hint: did you mean 'note'?",
     ]),
-    Case("K001", [replace(BOOK, "edition:", "colour:")], [
-        "book/book.yaml:8: K001 unknown key 'colour' in book.yaml\n"
+    Case("K001", [replace(BOOK, "edition:", "typeface:")], [
+        "book/book.yaml:8: K001 unknown key 'typeface' in book.yaml\n"
         "    hint: allowed keys: title, subtitle, editors, lang, identifier, slug, date, "
-        "edition, page_size, openings, introduction, parts",
+        "edition, page_size, openings, introduction, parts, course",
+    ]),
+    Case("K001", [replace(BOOK, "  instructor: Dr.", "  instuctor: Dr.")], [
+        "book/book.yaml:18: K001 unknown key 'instuctor' in course\n"
+        "    hint: did you mean 'instructor'?",
+    ]),
+    Case("K001", [replace(BOOK, "  term: Spring 2027", "  teacher: Dr. Snow")], [
+        "book/book.yaml:17: K001 unknown key 'teacher' in course\n"
+        "    hint: allowed keys: name, term, instructor",
     ]),
     Case("K002", [replace(SNOW, "author: John Snow\n", "")], [
         "sources/snow-letter.md:2: K002 source front matter is missing required 'author'",
@@ -208,6 +216,18 @@ CASES = [
     ]),
     Case("K003", [replace(BOOK, "editors: [Test Editor]", "editors: {name: Test Editor}")], [
         "book/book.yaml:3: K003 'editors' must be a list of text items",
+    ]),
+    Case("K003", [replace(BOOK, "  term: Spring 2027", "  term: [Spring, 2027]")], [
+        "book/book.yaml:17: K003 'term' must be text, not a list\n"
+        "    hint: put the whole value on one line, in quotes if it contains ':'",
+    ]),
+    Case("K003", [replace(BOOK, "course:  # printed on the title page and in every handout's "
+                          "header\n  name: \"Public Health 101: Epidemics in History\"\n"
+                          "  term: Spring 2027\n  instructor: Dr. Test Lecturer\n",
+                          "course: Public Health 101\n")], [
+        "book/book.yaml:15: K003 'course' must be a mapping of 'name', 'term' and "
+        "'instructor'\n    hint: write each on its own line, indented under 'course:', e.g. "
+        "'  name: History 210'",
     ]),
     Case("K004", [replace(SNOW, "kind: primary", "kind: primry")], [
         "sources/snow-letter.md:3: K004 'kind' is 'primry', which is not one of: primary, "
@@ -677,8 +697,9 @@ def test_every_code_is_tested_and_documented() -> None:
     assert in_code <= documented, f"undocumented: {sorted(in_code - documented)}"
     # F004 has its own test below; Q001/Q002 are tested with the quotation checks; T003 needs
     # a build (tests/test_styles.py); E001 (a whole build of both editions) is in
-    # test_editions.py, W005 (a --print-shop build) in test_permissions.py.
-    elsewhere = {"F004", "Q001", "Q002", "T003", "E001", "W005"}
+    # test_editions.py, W005 (a --print-shop build) in test_permissions.py, S007 (build.py
+    # handout) in test_handout.py.
+    elsewhere = {"F004", "Q001", "Q002", "T003", "E001", "W005", "S007"}
     assert in_code - elsewhere <= tested, f"untested: {sorted(in_code - tested - elsewhere)}"
 
 

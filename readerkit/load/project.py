@@ -26,6 +26,7 @@ from readerkit.model import (
     SOURCE_KINDS,
     Annotation,
     Book,
+    Course,
     Part,
     Project,
     Question,
@@ -47,6 +48,12 @@ BOOK_FIELDS = (
     Field("openings", choices=OPENINGS),
     Field("introduction"),
     Field("parts", object),  # validated item by item below
+    Field("course", object),  # COURSE_FIELDS, below
+)
+COURSE_FIELDS = (  # book.yaml `course:`, printed on the title page and in handouts
+    Field("name"),
+    Field("term"),
+    Field("instructor"),
 )
 PART_FIELDS = (
     Field("title", required=True),
@@ -130,6 +137,21 @@ def _questions(raw: Any, line: int, path: Path, diags: Diagnostics) -> list[Ques
     return questions
 
 
+def _course(raw: Any, line: int, path: Path, diags: Diagnostics) -> Course | None:
+    """book.yaml's `course:` block, or None when there is none (or nothing in it)."""
+    if raw is None:
+        return None
+    if not isinstance(raw, LocatedDict):
+        diags.error(path, line, "K003",
+                    "'course' must be a mapping of 'name', 'term' and 'instructor'",
+                    "write each on its own line, indented under 'course:', e.g. "
+                    "'  name: History 210'")
+        return None
+    values = read_fields(raw, COURSE_FIELDS, path, diags, what="course")
+    course = Course(values["name"], values["term"], values["instructor"])
+    return course if course.lines else None
+
+
 def _check_identifier(identifier: str | None, path: Path, line: int,
                       diags: Diagnostics) -> None:
     """A `urn:uuid:` identifier must hold a real UUID (EPUBCheck would refuse it later)."""
@@ -188,6 +210,7 @@ def load_book(root: Path, diags: Diagnostics) -> Book | None:
         edition=values["edition"],
         page_size=values["page_size"] or default_page_size(values["lang"] or "en"),
         openings=values["openings"] or "recto",
+        course=_course(data.get("course"), data.line_of("course"), path, diags),
         introduction_path=intro_path,
         introduction=introduction,
         parts=parts,

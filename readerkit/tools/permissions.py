@@ -19,10 +19,9 @@ from readerkit.document import BookDoc, SourceDoc
 from readerkit.htmltools import parse_fragment, text_of
 from readerkit.model import PRINTABLE, Project
 from readerkit.pagemap import PageMap
+from readerkit.render.handout import reader_page_indices
 
 WORD = re.compile(r"[^\W_]+(?:['’.-]+[^\W_]+)*")
-# Units that start a new page after a source: the next source, part or appendix.
-FOLLOWERS = ("timeline", "glossary", "bibliography", "instructors-guide")
 
 
 @dataclass(frozen=True)
@@ -61,26 +60,12 @@ def _quoted_text(doc: SourceDoc) -> str:
     return text_of(tree)
 
 
-def _next_starts(book: BookDoc, pages: PageMap) -> list[int]:
-    ids = [doc.anchor for doc in book.sources] + [part.anchor for part in book.parts]
-    ids += list(FOLLOWERS)
-    return sorted({pages.anchor_pages[i] for i in ids if i in pages.anchor_pages})
-
-
 def rows(book: BookDoc, pages: PageMap) -> list[Row]:
     project = book.project
-    starts = _next_starts(book, pages)
-    # A page with text: its running text begins somewhere, or an element starts on it (a
-    # page holding only "[…]" has no letters to begin with); a blank verso has neither.
-    with_text = {start.index for start in pages.page_starts if start.anchor}
-    with_text |= set(pages.anchor_pages.values())
     found = []
     for doc in book.sources:
-        first = pages.anchor_pages.get(doc.anchor)
-        printed: list[str] = []
-        if first is not None:
-            end = next((start for start in starts if start > first), pages.pages)
-            printed = [pages.page_labels[i] for i in range(first, end) if i in with_text]
+        # The pages with its text (render/handout.py: a handout's "Reader, pp." the same)
+        printed = [pages.page_labels[i] for i in reader_page_indices(doc, pages)]
         source = doc.source
         capture = project.root / "sources" / source.captured_from if source.captured_from \
             else None

@@ -34,7 +34,8 @@ BOOK_FONT = "EB Garamond 12"  # from the Debian package fonts-ebgaramond (see `m
 # Without the book font, Pango would fake small capitals by shrinking capitals (which also
 # garbles text extraction); use letter-spaced capitals instead.
 NO_SMALL_CAPS_CSS = """
-.book-editors, .part-number, .source-kind, .note-label, .toc .toc-part > a, .credits h2 {
+.book-editors, .part-number, .source-kind, .note-label, .toc .toc-part > a, .credits h2,
+.course-for, .handout-course, .handout-edition {
   font-variant: normal; text-transform: uppercase; font-size: 0.82em; letter-spacing: 0.08em; }
 @page :left { @top-center { font-variant: normal; text-transform: uppercase; font-size: 7.5pt; } }
 """
