@@ -13,7 +13,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from readerkit import stylefiles
 from readerkit.document import HandoutDoc
-from readerkit.formats.print import pagecss, pdf_tags
+from readerkit.formats.print import linebreaks, pagecss, pdf_tags
 from readerkit.formats.print.fetcher import ProjectOnlyFetcher
 from readerkit.formats.print.handout_html import handout_html
 
@@ -37,9 +37,11 @@ def write_handout(handout: HandoutDoc, page_size: str) -> bytes:
     styles.append(weasyprint.CSS(string=page_css(page_size)))
     if not pagecss.font_available(pagecss.BOOK_FONT):
         styles.append(weasyprint.CSS(string=pagecss.NO_SMALL_CAPS_CSS))
-    document = weasyprint.HTML(string=handout_html(handout), base_url=str(project.root) + "/",
-                               url_fetcher=fetcher).render(stylesheets=styles,
-                                                           font_config=FontConfiguration())
+    with linebreaks.fixed():
+        document = weasyprint.HTML(string=handout_html(handout),
+                                   base_url=str(project.root) + "/",
+                                   url_fetcher=fetcher).render(stylesheets=styles,
+                                                               font_config=FontConfiguration())
     identifier = f"{project.book.identifier}#handout-{handout.source.source.id}"
     data: bytes = pdf_tags.write_pdf(document, pdf_identifier=identifier.encode(),
                                      pdf_variant="pdf/ua-1", uncompressed_pdf=False)

@@ -27,7 +27,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from readerkit import stylefiles
 from readerkit.cache import Cache, key
-from readerkit.formats.print import folios, notekeep, pagecss, pagestarts, units
+from readerkit.formats.print import folios, linebreaks, notekeep, pagecss, pagestarts, units
 from readerkit.formats.print.fetcher import ProjectOnlyFetcher
 from readerkit.model import Project
 from readerkit.pagemap import PageMap, PageStart
@@ -125,9 +125,10 @@ class Paginator:
                      extra_css: str) -> LaidOut:
         first_page = weasyprint.CSS(string=f"@page :first {{ counter-reset: page {first_folio} }}"
                                     + extra_css)
-        document = weasyprint.HTML(string=html, base_url=str(self.root) + "/",
-                                   url_fetcher=self.fetcher).render(
-            stylesheets=[*self.css, first_page], font_config=self.font_config)
+        with linebreaks.fixed():
+            document = weasyprint.HTML(string=html, base_url=str(self.root) + "/",
+                                       url_fetcher=self.fetcher).render(
+                stylesheets=[*self.css, first_page], font_config=self.font_config)
         pages = list(document.pages)
         if not unit.last:  # drop the page the end mark landed on (see units.END_MARK)
             if not pages or units.END_MARK_ID not in pages[-1].anchors:
