@@ -60,6 +60,10 @@ CITEPROC_KIND = "pandoc"  # the cache kind of the citeproc batch (and of a one-d
 CITEPROC_MARKS = re.compile(r"@|\[\^|\^\[|csl|refs", re.IGNORECASE)
 METADATA_BLOCK = re.compile(r"^[ \t>]*---[ \t]*\r?\n[ \t>]*\S", re.MULTILINE)
 SHARED_MARKS = ("frag-", "reset-citation-positions")  # our div ids; citeproc's sections
+# Where a reference-link definition ("[label]: url") can start: a "[" first on its line, after
+# any block quote and list markers (inside a footnote or a list item too).
+DEFINITION_START = re.compile(r"^(?:[ \t]*(?:>|[-*+]|\d+[.)]|#[.)]|\(@[\w-]*\)))*[ \t]*\[",
+                              re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -182,10 +186,32 @@ def _shared_markdown(fragments: list[Fragment]) -> bool:
     texts = [fragment.markdown for fragment in fragments]
     if any(mark in text for text in texts for mark in SHARED_MARKS):
         return True
-    if any("]:" in FOOTNOTE_LABEL.sub("", text) for text in texts):
+    if any(_defines_references(FOOTNOTE_LABEL.sub("", text)) for text in texts):
         return True
     keys = set().union(*(heading_keys(text) for text in texts))
     return any(label in keys for text in texts for label in labels(text))
+
+
+def _defines_references(text: str) -> bool:
+    """Whether the Markdown may hold a reference-link definition: a "[" opening its line whose
+    bracket closes right before a ":" (a citation such as "... [@key]: a lesson" in running
+    text defines nothing)."""
+    for match in DEFINITION_START.finditer(text):
+        depth, at = 0, match.end() - 1
+        while at < len(text):
+            char = text[at]
+            if char == "\\":
+                at += 1
+            elif char == "[":
+                depth += 1
+            elif char == "]":
+                depth -= 1
+                if depth == 0:
+                    break
+            at += 1
+        if text.startswith("]:", at):
+            return True
+    return False
 
 
 def _run(markdown: str, bibliography: Path | None, csl: Path, cwd: Path) -> tuple[str, str]:
