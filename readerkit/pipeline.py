@@ -29,7 +29,7 @@ from readerkit.htmltools import parse_fragment, text_of
 from readerkit.load import bibcheck
 from readerkit.load.project import load_project
 from readerkit.model import Project
-from readerkit.render import assemble, editions, fragments, images
+from readerkit.render import assemble, editions, fragments, images, pandoc
 from readerkit.render.pandoc import PandocFailed, Rendered
 from readerkit.tools import permissions
 
@@ -212,7 +212,10 @@ def build(
             return BuildResult(diags if isinstance(diags, Diagnostics) else
                                Diagnostics(root.resolve()), timings=timings, up_to_date=True,
                                page_map=record.get("page_map"))
-    with activated(store if store.enabled else None):
+    # The live preview's fast pass (pages_from) may keep a note's citations as citeproc last
+    # gave them when only its prose changed (render/citation_splice.py); the full build after
+    # it runs citeproc.
+    with activated(store if store.enabled else None), pandoc.provisional(pages_from is not None):
         progress("loading and checking")
         project, diags = load_checked(root, strict=strict)
         if print_shop and any(target.format == "pdf" for target in targets):
@@ -229,7 +232,8 @@ def build(
     books = {editions.STUDENT: book}
     if any(target.edition == editions.INSTRUCTOR for target in targets):
         progress("rendering the instructor's guide")
-        with activated(store if store.enabled else None):
+        with activated(store if store.enabled else None), \
+                pandoc.provisional(pages_from is not None):
             books[editions.INSTRUCTOR] = editions.instructor_book(book, project)
         lap("instructor's guide")
     try:

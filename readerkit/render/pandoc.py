@@ -32,7 +32,9 @@ import contextvars
 import os
 import re
 import subprocess
+from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -43,7 +45,16 @@ from lxml.etree import _Element
 from readerkit import cache as build_cache
 from readerkit.htmltools import inner_html
 from readerkit.model import slugify
+from readerkit.render import citation_splice
 from readerkit.render.pandoc_headings import HEADINGS, heading_keys, labels, unique_identifiers
+from readerkit.render.pandoc_output import (
+    Output,
+    first_note_item,
+    footnote_body,
+    note_items,
+    note_refs,
+    parse,
+)
 
 # implicit_figures off: render/images.py makes every figure itself (with its own checks).
 READER = "markdown-raw_html-raw_attribute-raw_tex-implicit_figures"
@@ -129,6 +140,7 @@ class _Batch:
     group: str = ""  # Fragment.group of its first fragment
     members: list[int] = field(default_factory=list)  # indexes of the fragments converted here
     chunks: list[str] = field(default_factory=list)
+    sources: list[int | None] = field(default_factory=list)  # each chunk's fragment or None
 
 
 def _needs_citeproc(fragment: Fragment) -> bool:
@@ -148,6 +160,7 @@ def _plan(fragments: list[Fragment]) -> list[_Batch]:
         if _needs_citeproc(fragment):
             if elsewhere:
                 cite.chunks.append(_stand_ins(elsewhere))
+                cite.sources.append(None)
                 elsewhere = []
             batch = cite
         else:
@@ -157,6 +170,7 @@ def _plan(fragments: list[Fragment]) -> list[_Batch]:
                 elsewhere.append(index)
         batch.members.append(index)
         batch.chunks.append(_chunk(index, fragment))
+        batch.sources.append(index)
     # Notes after the last citation number nothing: no stand-ins for them.
     return [cite, *_merged(list(groups.values()))]
 
@@ -173,6 +187,7 @@ def _merged(batches: list[_Batch]) -> list[_Batch]:
         if current is not None and sum(map(len, current.chunks)) < MIN_BATCH_CHARS:
             current.members += batch.members
             current.chunks += batch.chunks
+            current.sources += batch.sources
         else:
             growing[family] = batch
             merged.append(batch)
@@ -233,19 +248,23 @@ def _run(markdown: str, bibliography: Path | None, csl: Path, cwd: Path) -> tupl
     return done.stdout.decode("utf-8"), stderr
 
 
-def _run_cached(markdown: str, bibliography: Path | None, csl: Path, cwd: Path,
-                kind: str = CITEPROC_KIND) -> tuple[str, str]:
-    """_run, through the build cache when one is active: keyed on the whole batch (a citeproc
-    batch is one unit: a citation depends on every earlier one), the bibliography, the CSL
-    style and the filter, by content."""
-    store = build_cache.active()
-    if store is None:
-        return _run(markdown, bibliography, csl, cwd)
-    entry = build_cache.key(
+def _entry_key(markdown: str, bibliography: Path | None, csl: Path, cwd: Path) -> str:
+    """The cache key of one batch: the whole batch (a citeproc batch is one unit: a citation
+    depends on every earlier one), the bibliography, the CSL style and the filter, by content."""
+    return build_cache.key(
         "pandoc", pandoc_version(), markdown, str(cwd), str(bibliography),
         bibliography.read_bytes() if bibliography is not None else b"",
         csl.read_bytes(), FILTER.read_bytes(),
     )
+
+
+def _run_cached(markdown: str, bibliography: Path | None, csl: Path, cwd: Path,
+                kind: str = CITEPROC_KIND) -> tuple[str, str]:
+    """_run, through the build cache when one is active (keyed by _entry_key)."""
+    store = build_cache.active()
+    if store is None:
+        return _run(markdown, bibliography, csl, cwd)
+    entry = _entry_key(markdown, bibliography, csl, cwd)
     found = store.get_object(kind, entry)
     if isinstance(found, tuple) and len(found) == 2:
         return found
@@ -265,6 +284,8 @@ def _run_all(batches: list[tuple[str, Path | None, str]], csl: Path,
              cwd: Path) -> list[tuple[str, str]]:
     """(markdown, bibliography, kind) each through _run_cached, at most one per CPU at a time,
     longest first; results in the order given."""
+    if not batches:
+        return []
     order = sorted(range(len(batches)), key=lambda number: -len(batches[number][0]))
     with ThreadPoolExecutor(max_workers=min(os.cpu_count() or 1, len(batches))) as pool:
         # Each task runs in a copy of this context, so it sees this build's cache.
@@ -274,49 +295,12 @@ def _run_all(batches: list[tuple[str, Path | None, str]], csl: Path,
         return [futures[number].result() for number in range(len(batches))]
 
 
-@dataclass
-class _Output:
-    divs: dict[str | None, _Element]  # the first div with each id, in document order
-    footnotes: dict[str | None, _Element]
-    refs: list[_Element]
-    warnings: list[str]
-
-
-def _parse(output: str, stderr: str) -> _Output:
-    tree = lxml_html.fragment_fromstring(output, create_parent="div")
-    divs: dict[str | None, _Element] = {}
-    for div in tree.iter("div"):
-        divs.setdefault(div.get("id"), div)
-    return _Output(
-        divs,
-        {item.get("id"): item for item in tree.xpath('//section[@id="footnotes"]//li')},
-        tree.xpath('//div[@id="refs"]/div[starts-with(@id, "ref-")]'),
-        [line for line in stderr.splitlines() if line.strip()],
-    )
-
-
-def _footnote_body(item: _Element) -> str:
-    for back in item.xpath('.//a[contains(@class, "footnote-back")]'):
-        back.drop_tree()
-    return inner_html(item).strip()
-
-
-def _note_refs(div: _Element, out: _Output) -> list[tuple[_Element, _Element | None]]:
-    """Each footnote call in the div, with the footnote item it points to (None: missing)."""
-    return [(ref, out.footnotes.get(ref.get("href", "")[1:]))
-            for ref in div.xpath('.//a[contains(@class, "footnote-ref")]')]
-
-
-def _note_items(div: _Element, out: _Output) -> list[_Element | None]:
-    return [item for _ref, item in _note_refs(div, out)]
-
-
-def _headings(index: int, fragment: Fragment, out: _Output) -> list[_Element] | None:
+def _headings(index: int, fragment: Fragment, out: Output) -> list[_Element] | None:
     """The fragment's headings in the order Pandoc read them (None: order unknown)."""
     div = out.divs.get(f"frag-{index}")
     if div is None:
         return []  # reported by _extract
-    items = [item for item in _note_items(div, out) if item is not None]
+    items = [item for item in note_items(div, out) if item is not None]
     if fragment.as_note:
         return [heading for item in items[:1] for heading in item.iter(*HEADINGS)]
     if any(True for item in items for _ in item.iter(*HEADINGS)):
@@ -324,18 +308,18 @@ def _headings(index: int, fragment: Fragment, out: _Output) -> list[_Element] | 
     return list(div.iter(*HEADINGS))
 
 
-def _extract(index: int, fragment: Fragment, out: _Output, rendered: Rendered) -> None:
+def _extract(index: int, fragment: Fragment, out: Output, rendered: Rendered) -> None:
     div = out.divs.get(f"frag-{index}")
     if div is None:
         raise PandocFailed(f"fragment {fragment.key} went missing in Pandoc's output")
     if fragment.as_note:
-        items = _note_items(div, out)
+        items = note_items(div, out)
         body = items[0] if items else None
-        rendered.html[fragment.key] = _footnote_body(body) if body is not None else ""
+        rendered.html[fragment.key] = footnote_body(body) if body is not None else ""
         return
-    for number, (ref, item) in enumerate(_note_refs(div, out), 1):
+    for number, (ref, item) in enumerate(note_refs(div, out), 1):
         note_id = f"{fragment.note_prefix}{number}"
-        rendered.notes[note_id] = _footnote_body(item) if item is not None else ""
+        rendered.notes[note_id] = footnote_body(item) if item is not None else ""
         placeholder = lxml_html.Element("a", {"class": "noteref", "data-note": note_id})
         placeholder.tail = ref.tail
         ref.getparent().replace(ref, placeholder)
@@ -345,7 +329,7 @@ def _extract(index: int, fragment: Fragment, out: _Output, rendered: Rendered) -
     rendered.html[fragment.key] = inner_html(div).strip()
 
 
-def _collect(fragments: list[Fragment], outputs: list[_Output], where: list[int]) -> Rendered:
+def _collect(fragments: list[Fragment], outputs: list[Output], where: list[int]) -> Rendered:
     """Rendered from the outputs; where[i] = the output holding fragment i; outputs[0] is the
     citeproc run's (bibliography)."""
     rendered = Rendered(warnings=[line for out in outputs for line in out.warnings])
@@ -356,14 +340,128 @@ def _collect(fragments: list[Fragment], outputs: list[_Output], where: list[int]
     return rendered
 
 
+@dataclass
+class _CiteRun:
+    """The last citeproc batch run in full (or found in the cache) for one set of fragments:
+    what a provisional render splices into (render/citation_splice.py)."""
+
+    chunks: list[str]
+    fragments: dict[str, tuple[int, Fragment]]  # by key: its index then, and the fragment
+    output: tuple[str, str]
+
+
+_LAST_RUNS: dict[str, _CiteRun] = {}  # by the bibliography, style and fragment keys
+KEEP_RUNS = 4  # the student core and the instructor's guide, in one or two readers
+LAST_RUN_KIND = "pandoc-last-citeproc"  # the cache kind of the last run of each
+MAX_SPLICED = 8  # notes edited at once beyond which citeproc simply runs
+_PROVISIONAL: contextvars.ContextVar[bool] = contextvars.ContextVar("readerkit_provisional",
+                                                                    default=False)
+
+
+@contextmanager
+def provisional(allowed: bool = True) -> Iterator[None]:
+    """Within it, a note edited only in its prose keeps the citations citeproc last gave it,
+    instead of a new citeproc run (the live preview's fast pass; never cached)."""
+    token = _PROVISIONAL.set(allowed)
+    try:
+        yield
+    finally:
+        _PROVISIONAL.reset(token)
+
+
+def _run_key(batch: _Batch, fragments: list[Fragment], bibliography: Path | None, csl: Path,
+             cwd: Path) -> str:
+    """Runs of the same fragments (by key, stand-ins included), bibliography and style."""
+    keys = [fragments[index].key if index is not None else "" for index in batch.sources]
+    return _entry_key("\0".join(keys), bibliography, csl, cwd)
+
+
+def _remember(batch: _Batch, fragments: list[Fragment], job: tuple[str, Path | None, str],
+              output: tuple[str, str], csl: Path, cwd: Path) -> None:
+    """Keep the run in this process, and in the build cache for the next process (a preview
+    started on a reader already built has its first edit spliced too)."""
+    run_key = _run_key(batch, fragments, job[1], csl, cwd)
+    known = _LAST_RUNS.pop(run_key, None)
+    run = _CiteRun(batch.chunks, {fragments[index].key: (index, fragments[index])
+                                  for index in batch.members}, output)
+    _LAST_RUNS[run_key] = run
+    while len(_LAST_RUNS) > KEEP_RUNS:
+        del _LAST_RUNS[next(iter(_LAST_RUNS))]
+    store = build_cache.active()
+    if store is not None and (known is None or known.chunks != run.chunks):
+        store.put_object(LAST_RUN_KIND, run_key, run)
+
+
+def _last_run(run_key: str) -> _CiteRun | None:
+    run = _LAST_RUNS.get(run_key)
+    store = build_cache.active()
+    if run is None and store is not None:
+        found = store.get_object(LAST_RUN_KIND, run_key)
+        run = found if isinstance(found, _CiteRun) else None
+    return run
+
+
+def _spliced_citeproc(batch: _Batch, fragments: list[Fragment],
+                      job: tuple[str, Path | None, str], csl: Path, cwd: Path,
+                      lang: str) -> Output | None:
+    """The citeproc batch's output made from the last run's, when only the prose of a few
+    notes changed (see render/citation_splice.py); None: run citeproc."""
+    markdown, bibliography, kind = job
+    store = build_cache.active()
+    if store is not None and store.get(kind, _entry_key(markdown, bibliography, csl, cwd)):
+        return None  # the cache has the real thing
+    last = _last_run(_run_key(batch, fragments, bibliography, csl, cwd))
+    if last is None or len(last.chunks) != len(batch.chunks):
+        return None
+    changed = [number for number, (old, new) in
+               enumerate(zip(last.chunks, batch.chunks, strict=True)) if old != new]
+    if not changed or len(changed) > MAX_SPLICED:
+        return None
+    pairs: list[tuple[int, Fragment, Fragment]] = []  # old index, old and new fragment
+    for number in changed:
+        index = batch.sources[number]
+        if index is None:
+            return None
+        new = fragments[index]
+        old_index, old = last.fragments[new.key]
+        if not (old.as_note and new.as_note
+                and citation_splice.prose_edit(old.markdown, new.markdown)):
+            return None
+        pairs.append((old_index, old, new))
+    plain = parse(*_run(_batch_markdown(
+        [_chunk(2 * number + side, fragment) for number, (_, old, new) in enumerate(pairs)
+         for side, fragment in enumerate((old, new))], lang, cite=False), None, csl, cwd))
+    out = parse(*last.output)
+    for number, (index, _old, _new) in enumerate(pairs):
+        items = [first_note_item(output, f"frag-{which}") for output, which in
+                 ((out, index), (plain, 2 * number), (plain, 2 * number + 1))]
+        cited, old_plain, new_plain = items
+        if cited is None or old_plain is None or new_plain is None:
+            return None
+        made = citation_splice.splice(cited, old_plain, new_plain)
+        parent = cited.getparent()
+        if made is None or parent is None:
+            return None
+        parent.replace(cited, made)
+        out.footnotes[made.get("id")] = made
+    return out
+
+
 def _render_batches(fragments: list[Fragment], *, bibliography: Path | None, csl: Path,
                     cwd: Path, lang: str) -> Rendered | None:
     """The fragments through batches; None if the result could differ from one document's."""
     batches = _plan(fragments)
-    results = _run_all([(_batch_markdown(batch.chunks, lang, cite=batch.cite),
-                         bibliography if batch.cite else None, batch.kind) for batch in batches],
-                       csl, cwd)
-    outputs = [_parse(*result) for result in results]
+    jobs = [(_batch_markdown(batch.chunks, lang, cite=batch.cite),
+             bibliography if batch.cite else None, batch.kind) for batch in batches]
+    spliced = None
+    if _PROVISIONAL.get():
+        spliced = _spliced_citeproc(batches[0], fragments, jobs[0], csl, cwd, lang)
+    if spliced is not None:
+        outputs = [spliced, *(parse(*result) for result in _run_all(jobs[1:], csl, cwd))]
+    else:
+        results = _run_all(jobs, csl, cwd)
+        _remember(batches[0], fragments, jobs[0], results[0], csl, cwd)
+        outputs = [parse(*result) for result in results]
     where = [0] * len(fragments)
     for number, batch in enumerate(batches):
         for index in batch.members:
@@ -396,5 +494,5 @@ def render_one_document(
 ) -> Rendered:
     """Every fragment in one Pandoc document: what render() must give, and its fallback."""
     chunks = [_chunk(index, fragment) for index, fragment in enumerate(fragments)]
-    out = _parse(*_run_cached(_batch_markdown(chunks, lang, cite=True), bibliography, csl, cwd))
+    out = parse(*_run_cached(_batch_markdown(chunks, lang, cite=True), bibliography, csl, cwd))
     return _collect(fragments, [out], [0] * len(fragments))
