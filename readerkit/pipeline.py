@@ -255,7 +255,8 @@ def build(
         if path not in result.outputs:
             writing.write_unless_same(path, data)
             result.outputs.append(path)
-    writing.prune_folders(out, finished)
+    if pages_from is None:  # a fast pass leaves what it did not make (the search index)
+        writing.prune_folders(out, finished)
     lap("write")
     result.cache_hits = sorted(set(store.hits))
     if store.enabled and pages_from is None:  # outputs made with old page numbers: no record
