@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from conftest import MINI, REPO
 
+from readerkit import cache
 from readerkit.pipeline import load_checked
 from readerkit.render import editions, pandoc
 from readerkit.render import fragments as fragment_plan
@@ -132,3 +133,21 @@ def test_ibid_and_short_forms_stay_as_citeproc_gives_them(tmp_path: Path,
     fast = _render(relocated, bib, MINI, csl=csl, fast=True)
     assert len(citeproc_runs) == runs + 1  # a locator changed: citeproc ran
     assert "(Ibid., 41)" in fast.html["ann:1"] and "(Ibid., 40)" in fast.html["ann:2"]
+
+
+def test_a_new_process_splices_from_the_run_the_cache_kept(tmp_path: Path,
+                                                          citeproc_runs: list[str]) -> None:
+    """`build.py serve` started on a reader built before: its first edit is spliced too."""
+    fragments = [Fragment("ann:0", "Snow's count [@snow1855, 39] settled it.", "",
+                          as_note=True, group="annotations:x")]
+    bib = MINI / "bibliography.bib"
+    store = cache.Cache(tmp_path / "cache")
+    with cache.activated(store):
+        _render(fragments, bib, MINI)  # an earlier build.py run
+    pandoc._LAST_RUNS.clear()  # a new process remembers nothing itself
+    edited = [replace(fragments[0], markdown="Snow's own count [@snow1855, 39] settled it.")]
+    runs = len(citeproc_runs)
+    with cache.activated(store):
+        fast = _render(edited, bib, MINI, fast=True)
+    assert len(citeproc_runs) == runs
+    assert pickle.dumps(fast) == pickle.dumps(_render(edited, bib, MINI))

@@ -377,18 +377,19 @@ def _run_key(batch: _Batch, fragments: list[Fragment], bibliography: Path | None
 
 
 def _remember(batch: _Batch, fragments: list[Fragment], job: tuple[str, Path | None, str],
-              output: tuple[str, str], csl: Path, cwd: Path) -> None:
-    """Keep the run in this process, and in the build cache for the next process (a preview
-    started on a reader already built has its first edit spliced too)."""
+              output: tuple[str, str], csl: Path, cwd: Path, *, ran: bool) -> None:
+    """Keep the run in this process and, if Pandoc ran it (else the cache holds an earlier
+    one already), in the build cache for the next process: a preview started on a reader
+    already built has its first edit spliced too."""
     run_key = _run_key(batch, fragments, job[1], csl, cwd)
-    known = _LAST_RUNS.pop(run_key, None)
+    _LAST_RUNS.pop(run_key, None)
     run = _CiteRun(batch.chunks, {fragments[index].key: (index, fragments[index])
                                   for index in batch.members}, output)
     _LAST_RUNS[run_key] = run
     while len(_LAST_RUNS) > KEEP_RUNS:
         del _LAST_RUNS[next(iter(_LAST_RUNS))]
     store = build_cache.active()
-    if store is not None and (known is None or known.chunks != run.chunks):
+    if store is not None and ran:
         store.put_object(LAST_RUN_KIND, run_key, run)
 
 
@@ -459,8 +460,11 @@ def _render_batches(fragments: list[Fragment], *, bibliography: Path | None, csl
     if spliced is not None:
         outputs = [spliced, *(parse(*result) for result in _run_all(jobs[1:], csl, cwd))]
     else:
+        store = build_cache.active()
+        missed = len(store.misses) if store is not None else 0
         results = _run_all(jobs, csl, cwd)
-        _remember(batches[0], fragments, jobs[0], results[0], csl, cwd)
+        ran = store is None or CITEPROC_KIND in store.misses[missed:]
+        _remember(batches[0], fragments, jobs[0], results[0], csl, cwd, ran=ran)
         outputs = [parse(*result) for result in results]
     where = [0] * len(fragments)
     for number, batch in enumerate(batches):
