@@ -29,7 +29,7 @@ from readerkit.htmltools import parse_fragment, text_of
 from readerkit.load import bibcheck
 from readerkit.load.project import load_project
 from readerkit.model import Project
-from readerkit.render import assemble, editions, fragments, images, pandoc
+from readerkit.render import assemble, citeproc_memory, editions, fragments, images
 from readerkit.render.pandoc import PandocFailed, Rendered
 from readerkit.tools import permissions
 
@@ -213,9 +213,10 @@ def build(
                                Diagnostics(root.resolve()), timings=timings, up_to_date=True,
                                page_map=record.get("page_map"))
     # The live preview's fast pass (pages_from) may keep a note's citations as citeproc last
-    # gave them when only its prose changed (render/citation_splice.py); the full build after
+    # gave them when only its prose changed (render/citeproc_memory.py); the full build after
     # it runs citeproc.
-    with activated(store if store.enabled else None), pandoc.provisional(pages_from is not None):
+    fast_pass = pages_from is not None
+    with activated(store if store.enabled else None), citeproc_memory.provisional(fast_pass):
         progress("loading and checking")
         project, diags = load_checked(root, strict=strict)
         if print_shop and any(target.format == "pdf" for target in targets):
@@ -233,7 +234,7 @@ def build(
     if any(target.edition == editions.INSTRUCTOR for target in targets):
         progress("rendering the instructor's guide")
         with activated(store if store.enabled else None), \
-                pandoc.provisional(pages_from is not None):
+                citeproc_memory.provisional(fast_pass):
             books[editions.INSTRUCTOR] = editions.instructor_book(book, project)
         lap("instructor's guide")
     try:

@@ -14,7 +14,7 @@ from conftest import MINI, REPO
 
 from readerkit import cache
 from readerkit.pipeline import load_checked
-from readerkit.render import editions, pandoc
+from readerkit.render import citeproc_memory, editions, pandoc
 from readerkit.render import fragments as fragment_plan
 from readerkit.render.citation_splice import prose_edit
 from readerkit.render.citations import csl_path
@@ -43,7 +43,7 @@ def test_what_counts_as_an_edit_of_prose_alone(old: str, new: str, expected: boo
 
 def _render(fragments: list[Fragment], bibliography: Path, cwd: Path, *, csl: Path | None = None,
             fast: bool = False) -> Rendered:
-    with pandoc.provisional(fast):
+    with citeproc_memory.provisional(fast):
         return pandoc.render(fragments, bibliography=bibliography,
                              csl=csl or csl_path(), cwd=cwd, lang="en-US")
 
@@ -84,7 +84,7 @@ def test_a_spliced_note_is_what_citeproc_gives(edit: str,
               and "[@" in fragment.markdown
               and prose_edit(fragment.markdown, change(fragment.markdown)) is prose]
     edited = list(fragments)
-    for index in citing[3:3 + pandoc.MAX_SPLICED]:  # several notes, as a save of one file can
+    for index in citing[3:3 + citeproc_memory.MAX_SPLICED]:  # a save of one file edits several
         edited[index] = replace(fragments[index], markdown=change(fragments[index].markdown))
     runs = len(citeproc_runs)
     fast = _render(edited, bibliography, REPO, fast=True)
@@ -144,7 +144,7 @@ def test_a_new_process_splices_from_the_run_the_cache_kept(tmp_path: Path,
     store = cache.Cache(tmp_path / "cache")
     with cache.activated(store):
         _render(fragments, bib, MINI)  # an earlier build.py run
-    pandoc._LAST_RUNS.clear()  # a new process remembers nothing itself
+    citeproc_memory.forget()  # a new process remembers nothing itself
     edited = [replace(fragments[0], markdown="Snow's own count [@snow1855, 39] settled it.")]
     runs = len(citeproc_runs)
     with cache.activated(store):

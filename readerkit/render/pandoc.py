@@ -32,9 +32,7 @@ import contextvars
 import os
 import re
 import subprocess
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -45,16 +43,9 @@ from lxml.etree import _Element
 from readerkit import cache as build_cache
 from readerkit.htmltools import inner_html
 from readerkit.model import slugify
-from readerkit.render import citation_splice
+from readerkit.render import citeproc_memory
 from readerkit.render.pandoc_headings import HEADINGS, heading_keys, labels, unique_identifiers
-from readerkit.render.pandoc_output import (
-    Output,
-    first_note_item,
-    footnote_body,
-    note_items,
-    note_refs,
-    parse,
-)
+from readerkit.render.pandoc_output import Output, footnote_body, note_items, note_refs, parse
 
 # implicit_figures off: render/images.py makes every figure itself (with its own checks).
 READER = "markdown-raw_html-raw_attribute-raw_tex-implicit_figures"
@@ -340,35 +331,6 @@ def _collect(fragments: list[Fragment], outputs: list[Output], where: list[int])
     return rendered
 
 
-@dataclass
-class _CiteRun:
-    """The last citeproc batch run in full (or found in the cache) for one set of fragments:
-    what a provisional render splices into (render/citation_splice.py)."""
-
-    chunks: list[str]
-    fragments: dict[str, tuple[int, Fragment]]  # by key: its index then, and the fragment
-    output: tuple[str, str]
-
-
-_LAST_RUNS: dict[str, _CiteRun] = {}  # by the bibliography, style and fragment keys
-KEEP_RUNS = 4  # the student core and the instructor's guide, in one or two readers
-LAST_RUN_KIND = "pandoc-last-citeproc"  # the cache kind of the last run of each
-MAX_SPLICED = 8  # notes edited at once beyond which citeproc simply runs
-_PROVISIONAL: contextvars.ContextVar[bool] = contextvars.ContextVar("readerkit_provisional",
-                                                                    default=False)
-
-
-@contextmanager
-def provisional(allowed: bool = True) -> Iterator[None]:
-    """Within it, a note edited only in its prose keeps the citations citeproc last gave it,
-    instead of a new citeproc run (the live preview's fast pass; never cached)."""
-    token = _PROVISIONAL.set(allowed)
-    try:
-        yield
-    finally:
-        _PROVISIONAL.reset(token)
-
-
 def _run_key(batch: _Batch, fragments: list[Fragment], bibliography: Path | None, csl: Path,
              cwd: Path) -> str:
     """Runs of the same fragments (by key, stand-ins included), bibliography and style."""
@@ -376,76 +338,27 @@ def _run_key(batch: _Batch, fragments: list[Fragment], bibliography: Path | None
     return _entry_key("\0".join(keys), bibliography, csl, cwd)
 
 
-def _remember(batch: _Batch, fragments: list[Fragment], job: tuple[str, Path | None, str],
-              output: tuple[str, str], csl: Path, cwd: Path, *, ran: bool) -> None:
-    """Keep the run in this process and, if Pandoc ran it (else the cache holds an earlier
-    one already), in the build cache for the next process: a preview started on a reader
-    already built has its first edit spliced too."""
-    run_key = _run_key(batch, fragments, job[1], csl, cwd)
-    _LAST_RUNS.pop(run_key, None)
-    run = _CiteRun(batch.chunks, {fragments[index].key: (index, fragments[index])
-                                  for index in batch.members}, output)
-    _LAST_RUNS[run_key] = run
-    while len(_LAST_RUNS) > KEEP_RUNS:
-        del _LAST_RUNS[next(iter(_LAST_RUNS))]
-    store = build_cache.active()
-    if store is not None and ran:
-        store.put_object(LAST_RUN_KIND, run_key, run)
-
-
-def _last_run(run_key: str) -> _CiteRun | None:
-    run = _LAST_RUNS.get(run_key)
-    store = build_cache.active()
-    if run is None and store is not None:
-        found = store.get_object(LAST_RUN_KIND, run_key)
-        run = found if isinstance(found, _CiteRun) else None
-    return run
-
-
 def _spliced_citeproc(batch: _Batch, fragments: list[Fragment],
                       job: tuple[str, Path | None, str], csl: Path, cwd: Path,
                       lang: str) -> Output | None:
     """The citeproc batch's output made from the last run's, when only the prose of a few
-    notes changed (see render/citation_splice.py); None: run citeproc."""
+    notes changed (render/citeproc_memory.py); None: run citeproc."""
     markdown, bibliography, kind = job
     store = build_cache.active()
     if store is not None and store.get(kind, _entry_key(markdown, bibliography, csl, cwd)):
         return None  # the cache has the real thing
-    last = _last_run(_run_key(batch, fragments, bibliography, csl, cwd))
-    if last is None or len(last.chunks) != len(batch.chunks):
+    last = citeproc_memory.last_run(_run_key(batch, fragments, bibliography, csl, cwd))
+    if last is None:
         return None
-    changed = [number for number, (old, new) in
-               enumerate(zip(last.chunks, batch.chunks, strict=True)) if old != new]
-    if not changed or len(changed) > MAX_SPLICED:
+    edits = citeproc_memory.prose_edits(last, batch.chunks, [
+        fragments[index] if index is not None else None for index in batch.sources])
+    if not edits:
         return None
-    pairs: list[tuple[int, Fragment, Fragment]] = []  # old index, old and new fragment
-    for number in changed:
-        index = batch.sources[number]
-        if index is None:
-            return None
-        new = fragments[index]
-        old_index, old = last.fragments[new.key]
-        if not (old.as_note and new.as_note
-                and citation_splice.prose_edit(old.markdown, new.markdown)):
-            return None
-        pairs.append((old_index, old, new))
-    plain = parse(*_run(_batch_markdown(
-        [_chunk(2 * number + side, fragment) for number, (_, old, new) in enumerate(pairs)
-         for side, fragment in enumerate((old, new))], lang, cite=False), None, csl, cwd))
-    out = parse(*last.output)
-    for number, (index, _old, _new) in enumerate(pairs):
-        items = [first_note_item(output, f"frag-{which}") for output, which in
-                 ((out, index), (plain, 2 * number), (plain, 2 * number + 1))]
-        cited, old_plain, new_plain = items
-        if cited is None or old_plain is None or new_plain is None:
-            return None
-        made = citation_splice.splice(cited, old_plain, new_plain)
-        parent = cited.getparent()
-        if made is None or parent is None:
-            return None
-        parent.replace(cited, made)
-        out.footnotes[made.get("id")] = made
-    return out
+    pieces = citeproc_memory.old_and_new(edits)
+    plain = parse(*_run(_batch_markdown([_chunk(index, fragment) for index, fragment
+                                         in enumerate(pieces)], lang, cite=False),
+                        None, csl, cwd))
+    return citeproc_memory.spliced(last, edits, plain)
 
 
 def _render_batches(fragments: list[Fragment], *, bibliography: Path | None, csl: Path,
@@ -455,7 +368,7 @@ def _render_batches(fragments: list[Fragment], *, bibliography: Path | None, csl
     jobs = [(_batch_markdown(batch.chunks, lang, cite=batch.cite),
              bibliography if batch.cite else None, batch.kind) for batch in batches]
     spliced = None
-    if _PROVISIONAL.get():
+    if citeproc_memory.provisional_allowed():
         spliced = _spliced_citeproc(batches[0], fragments, jobs[0], csl, cwd, lang)
     if spliced is not None:
         outputs = [spliced, *(parse(*result) for result in _run_all(jobs[1:], csl, cwd))]
@@ -464,7 +377,10 @@ def _render_batches(fragments: list[Fragment], *, bibliography: Path | None, csl
         missed = len(store.misses) if store is not None else 0
         results = _run_all(jobs, csl, cwd)
         ran = store is None or CITEPROC_KIND in store.misses[missed:]
-        _remember(batches[0], fragments, jobs[0], results[0], csl, cwd, ran=ran)
+        citeproc_memory.remember(
+            _run_key(batches[0], fragments, bibliography, csl, cwd), batches[0].chunks,
+            {fragments[index].key: (index, fragments[index]) for index in batches[0].members},
+            results[0], ran=ran)
         outputs = [parse(*result) for result in results]
     where = [0] * len(fragments)
     for number, batch in enumerate(batches):
