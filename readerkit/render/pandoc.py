@@ -367,8 +367,9 @@ def _render_batches(fragments: list[Fragment], *, bibliography: Path | None, csl
     batches = _plan(fragments)
     jobs = [(_batch_markdown(batch.chunks, lang, cite=batch.cite),
              bibliography if batch.cite else None, batch.kind) for batch in batches]
+    citing = bibliography is not None  # else no batch runs citeproc: nothing to remember
     spliced = None
-    if citeproc_memory.provisional_allowed():
+    if citing and citeproc_memory.provisional_allowed():
         spliced = _spliced_citeproc(batches[0], fragments, jobs[0], csl, cwd, lang)
     if spliced is not None:
         outputs = [spliced, *(parse(*result) for result in _run_all(jobs[1:], csl, cwd))]
@@ -376,11 +377,12 @@ def _render_batches(fragments: list[Fragment], *, bibliography: Path | None, csl
         store = build_cache.active()
         missed = len(store.misses) if store is not None else 0
         results = _run_all(jobs, csl, cwd)
-        ran = store is None or CITEPROC_KIND in store.misses[missed:]
-        citeproc_memory.remember(
-            _run_key(batches[0], fragments, bibliography, csl, cwd), batches[0].chunks,
-            {fragments[index].key: (index, fragments[index]) for index in batches[0].members},
-            results[0], ran=ran)
+        if citing:
+            ran = store is None or CITEPROC_KIND in store.misses[missed:]
+            citeproc_memory.remember(
+                _run_key(batches[0], fragments, bibliography, csl, cwd), batches[0].chunks,
+                {fragments[index].key: (index, fragments[index])
+                 for index in batches[0].members}, results[0], ran=ran)
         outputs = [parse(*result) for result in results]
     where = [0] * len(fragments)
     for number, batch in enumerate(batches):
