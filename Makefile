@@ -20,9 +20,11 @@ html: $(STAMP)
 watch: $(STAMP) fonts
 	$(PY) build.py watch
 
-# The live preview: the web edition on http://127.0.0.1:8000/, rebuilt on every save.
+# The live preview: the web edition on http://127.0.0.1:8000/, rebuilt on every save;
+# `make serve EDITION=instructor` previews the instructor's.
+EDITION ?= student
 serve: $(STAMP) fonts
-	$(PY) build.py serve
+	$(PY) build.py serve --edition $(EDITION)
 
 # The print edition's book face, EB Garamond (true italics and small capitals), from the Debian
 # package: installed only if fontconfig does not know it yet, and only where apt-get can run

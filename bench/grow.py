@@ -8,6 +8,7 @@ part repeated. Same text, so pages, notes and glossary links grow in proportion.
 from __future__ import annotations
 
 import argparse
+import copy as copying
 import shutil
 from pathlib import Path
 
@@ -26,7 +27,7 @@ def grow(source: Path, target: Path, times: int = 4) -> Path:
     for copy in range(1, times + 1):
         suffix = "" if copy == 1 else f"-x{copy}"
         for part in book["parts"]:
-            grown = dict(part)
+            grown = copying.deepcopy(part)  # shared lists would be dumped as YAML aliases
             if copy > 1:
                 grown["title"] = f"{part['title']} ({copy})"
             grown["sources"] = [f"{sid}{suffix}" for sid in part["sources"]]

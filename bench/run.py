@@ -7,7 +7,8 @@ handout`, with the book's layout cached, then with nothing cached), peak memory,
 floor (bare WeasyPrint render+write of the same print HTML, plus a bare Pandoc Markdown -> EPUB
 conversion of the same sources).
 
-    python bench/run.py [--readers real,x4,500] [--pages 500] [--repeat N]      (make bench)
+    python bench/run.py [--readers real,x4,500] [--pages 500] [--repeat N] [--only …]  (make bench)
+    python bench/run.py --readers x4 --only serve_edit --repeat 3   (the live preview alone)
 
 Each measurement is a separate `build.py` process on a copy of the reader in a temporary
 folder; peak memory is the largest resident set of that process and its children (wait4).
@@ -16,6 +17,7 @@ folder; peak memory is the largest resident set of that process and its children
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import re
 import shutil
@@ -59,8 +61,13 @@ def build(root: Path, *args: str) -> tuple[float, float, str]:
     return run([sys.executable, str(REPO / "build.py"), *args, "--root", str(root)])
 
 
-def edit_note(root: Path, round_number: int) -> None:
-    """Change the wording of one annotation's note (the first note of the first file)."""
+EDITS = itertools.count(1)  # every edit's words are new, in every run of a --repeat
+
+
+def edit_note(root: Path) -> str:
+    """Change the wording of one annotation's note (the first note of the first file);
+    returns the words added."""
+    words = f"Edited {next(EDITS)}."
     path = sorted((root / "book" / "annotations").glob("*.yaml"))[0]
     text = path.read_text(encoding="utf-8")
     marker = "note: "
@@ -68,7 +75,8 @@ def edit_note(root: Path, round_number: int) -> None:
     if text[at:at + 2] in (">-", "|\n", "|-", ">\n"):
         at = text.index("\n", at) + 1
         at += len(text[at:]) - len(text[at:].lstrip(" "))
-    path.write_text(text[:at] + f"Edited {round_number}. " + text[at:], encoding="utf-8")
+    path.write_text(text[:at] + words + " " + text[at:], encoding="utf-8")
+    return words
 
 
 def floor(root: Path, work: Path) -> tuple[float, float]:
@@ -115,7 +123,7 @@ def watch_edit(root: Path, rounds: int = 3) -> float:
                     raise SystemExit(f"watch failed: {line}")
             if edit < rounds:
                 time.sleep(0.5)  # distinct file times
-                edit_note(root, 10 + edit)
+                edit_note(root)
     finally:
         process.terminate()
         process.wait()
@@ -138,12 +146,16 @@ def serve_round_trip(root: Path, rounds: int = 3) -> float:
          str(port)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     assert process.stdout is not None
 
+    reported: list[str] = []  # the server's own figures for its first, fast pass
+
     def caught_up() -> None:
         for line in process.stdout:  # type: ignore[union-attr]
             if "print layout caught up" in line or line.startswith("up to date"):
                 return
             if "error" in line:
                 raise SystemExit(f"serve failed: {line}")
+            if line.startswith("rebuilt the web pages in "):
+                reported.append(line.split()[5])
 
     page_name = sorted((root / "book" / "annotations").glob("*.yaml"))[0].stem + ".html"
     times = []
@@ -155,12 +167,12 @@ def serve_round_trip(root: Path, rounds: int = 3) -> float:
                 args=["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage"])
             page = browser.new_page(viewport={"width": 1280, "height": 900})
             page.goto(f"http://127.0.0.1:{port}/{page_name}")
-            for edit in range(rounds):
+            for _edit in range(rounds):
                 time.sleep(0.5)
                 started = time.perf_counter()
-                edit_note(root, 30 + edit)
+                words = edit_note(root)
                 page.wait_for_function(
-                    f"document.body.textContent.includes('Edited {30 + edit}.')",
+                    f"document.body.textContent.includes('{words}')",
                     timeout=120000, polling="raf")
                 times.append(time.perf_counter() - started)
                 caught_up()
@@ -168,33 +180,49 @@ def serve_round_trip(root: Path, rounds: int = 3) -> float:
     finally:
         process.send_signal(signal.SIGINT)
         process.wait(timeout=60)
+    print(f"serve: page shown after {', '.join(f'{t:.2f}' for t in times)} s; the server's "
+          f"fast pass took {', '.join(reported)} s", file=sys.stderr, flush=True)
     return statistics.median(times)
 
 
-def measure(name: str, root: Path, work: Path) -> dict[str, float | str]:
+# Besides the cold build of both formats, which every ratio needs:
+MEASUREMENTS = ("epub_cold", "noop", "epub_edit", "both_edit", "watch_edit", "serve_edit",
+                "handout_warm", "handout_cold", "floor")
+
+
+def measure(name: str, root: Path, work: Path,
+            only: frozenset[str] = frozenset(MEASUREMENTS)) -> dict[str, float | str]:
+    row: dict[str, float | str] = {"reader": name}
+    if "epub_cold" in only:
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        shutil.rmtree(root / "dist", ignore_errors=True)
+        row["epub_cold"] = build(root, "epub")[0]  # what an EPUB or web edition alone costs
     shutil.rmtree(root / ".cache", ignore_errors=True)
     shutil.rmtree(root / "dist", ignore_errors=True)
-    epub_cold, _, _ = build(root, "epub")  # what an EPUB or web edition alone costs
-    shutil.rmtree(root / ".cache", ignore_errors=True)
-    shutil.rmtree(root / "dist", ignore_errors=True)
-    cold, cold_mb, _ = build(root, "all")
-    noop, _, output = build(root, "all")
-    assert "up to date" in output, output
-    edit_note(root, 1)
-    epub_edit, _, _ = build(root, "epub")
-    edit_note(root, 2)
-    both_edit, both_mb, _ = build(root, "all")
-    handout_warm, _, _ = build(root, "handout", first_source(root))  # the book's layout cached
-    watched = watch_edit(root)
-    served = serve_round_trip(root)
-    weasy, pandoc = floor(root, work)
-    shutil.rmtree(root / ".cache", ignore_errors=True)
-    handout_cold, _, _ = build(root, "handout", first_source(root))  # lays out the book once
-    return {"reader": name, "pages": pages_of(root), "cold": cold, "epub_cold": epub_cold,
-            "noop": noop, "epub_edit": epub_edit, "both_edit": both_edit,
-            "watch_edit": watched, "serve_edit": served, "handout_warm": handout_warm,
-            "handout_cold": handout_cold,
-            "peak_mb": max(cold_mb, both_mb), "floor_weasy": weasy, "floor_pandoc": pandoc}
+    row["cold"], row["peak_mb"], _ = build(root, "all")
+    if "noop" in only:
+        row["noop"], _, output = build(root, "all")
+        assert "up to date" in output, output
+    if "epub_edit" in only:
+        edit_note(root)
+        row["epub_edit"] = build(root, "epub")[0]
+    if "both_edit" in only:
+        edit_note(root)
+        row["both_edit"], both_mb, _ = build(root, "all")
+        row["peak_mb"] = max(float(row["peak_mb"]), both_mb)
+    if "handout_warm" in only:  # the book's layout cached by the builds above
+        row["handout_warm"] = build(root, "handout", first_source(root))[0]
+    if "watch_edit" in only:
+        row["watch_edit"] = watch_edit(root)
+    if "serve_edit" in only:
+        row["serve_edit"] = serve_round_trip(root)
+    if "floor" in only:
+        row["floor_weasy"], row["floor_pandoc"] = floor(root, work)
+    if "handout_cold" in only:  # lays out the book once
+        shutil.rmtree(root / ".cache", ignore_errors=True)
+        row["handout_cold"] = build(root, "handout", first_source(root))[0]
+    row["pages"] = pages_of(root)
+    return row
 
 
 def first_source(root: Path) -> str:
@@ -215,19 +243,24 @@ def table(rows: list[dict[str, float | str]]) -> str:
     lines = [head, "|" + " --- |" * 14]
     for row in rows:
         cold = float(row["cold"])
-        weasy, pandoc = float(row["floor_weasy"]), float(row["floor_pandoc"])
-        floor_total = weasy + pandoc
 
         def rel(key: str, cold: float = cold, row: dict[str, float | str] = row) -> str:
+            if key not in row:
+                return "–"  # not measured (--only)
             return f"{float(row[key]):.2f} ({float(row[key]) / cold:.2f}×)"
 
+        if "floor_weasy" in row:
+            weasy, pandoc = float(row["floor_weasy"]), float(row["floor_pandoc"])
+            floor_total = weasy + pandoc
+            floor_cells = (f"{floor_total:.1f} ({weasy:.1f} + {pandoc:.1f}) | "
+                           f"{(cold / floor_total - 1) * 100:+.0f}%")
+        else:
+            floor_cells = "– | –"
         lines.append(f"| {row['reader']} | {row['pages']} | {cold:.1f} | {rel('epub_cold')} | "
                      f"{rel('noop')} | "
                      f"{rel('epub_edit')} | {rel('both_edit')} | {rel('watch_edit')} | "
                      f"{rel('serve_edit')} | {rel('handout_warm')} | {rel('handout_cold')} | "
-                     f"{float(row['peak_mb']):.0f} | "
-                     f"{floor_total:.1f} ({weasy:.1f} + {pandoc:.1f}) | "
-                     f"{(cold / floor_total - 1) * 100:+.0f}% |")
+                     f"{float(row['peak_mb']):.0f} | {floor_cells} |")
     return "\n".join(lines)
 
 
@@ -238,7 +271,15 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=1,
                         help="measure each reader N times and keep the best of each figure "
                              "(on a shared machine, the least disturbed run)")
+    parser.add_argument("--only", default=",".join(MEASUREMENTS),
+                        help="measure only these, besides the cold build (comma-separated: "
+                             + ", ".join(MEASUREMENTS) + "; e.g. --only serve_edit)")
     options = parser.parse_args()
+    only = frozenset(options.only.split(","))
+    unknown = only - set(MEASUREMENTS)
+    if unknown:
+        parser.error(f"--only: unknown {', '.join(sorted(unknown))}; "
+                     f"choose from {', '.join(MEASUREMENTS)}")
     rows = []
     with tempfile.TemporaryDirectory(prefix="readerkit-bench-") as temporary:
         work = Path(temporary)
@@ -251,7 +292,7 @@ def main() -> None:
             else:
                 generate(root, int(name) if name.isdigit() else options.pages)
                 shutil.copytree(REPO / "styles", root / "styles")
-            runs = [measure(name if name != "real" else "this reader", root, work)
+            runs = [measure(name if name != "real" else "this reader", root, work, only)
                     for _ in range(options.repeat)]
             best: dict[str, float | str] = dict(runs[0])
             for field in runs[0]:

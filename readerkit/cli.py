@@ -99,6 +99,8 @@ def _parser(default_root: Path) -> argparse.ArgumentParser:
     add_root(serve)
     serve.add_argument("--port", type=int, default=8000, help="port on 127.0.0.1 (default 8000)")
     serve.add_argument("--out", type=Path, help="output folder (default: ROOT/dist)")
+    serve.add_argument("--edition", choices=EDITIONS, default=EDITIONS[0],
+                       help="the edition to preview: student (the default) or instructor")
     check = commands.add_parser("check", help="load and validate everything, write nothing")
     add_root(check)
     rights = commands.add_parser(
@@ -206,7 +208,8 @@ def main(argv: Sequence[str], *, default_root: Path) -> int:
     if options.command == "serve":
         from readerkit.serve import serve
 
-        return serve(root, port=options.port, out_dir=options.out, strict=options.strict)
+        return serve(root, port=options.port, out_dir=options.out, strict=options.strict,
+                     edition=options.edition)
     from readerkit.pipeline import (
         ALL_TARGETS,
         Target,

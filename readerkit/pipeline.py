@@ -29,7 +29,7 @@ from readerkit.htmltools import parse_fragment, text_of
 from readerkit.load import bibcheck
 from readerkit.load.project import load_project
 from readerkit.model import Project
-from readerkit.render import assemble, editions, fragments, images
+from readerkit.render import assemble, citeproc_memory, editions, fragments, images
 from readerkit.render.pandoc import PandocFailed, Rendered
 from readerkit.tools import permissions
 
@@ -212,7 +212,11 @@ def build(
             return BuildResult(diags if isinstance(diags, Diagnostics) else
                                Diagnostics(root.resolve()), timings=timings, up_to_date=True,
                                page_map=record.get("page_map"))
-    with activated(store if store.enabled else None):
+    # The live preview's fast pass (pages_from) may keep a note's citations as citeproc last
+    # gave them when only its prose changed (render/citeproc_memory.py); the full build after
+    # it runs citeproc.
+    fast_pass = pages_from is not None
+    with activated(store if store.enabled else None), citeproc_memory.provisional(fast_pass):
         progress("loading and checking")
         project, diags = load_checked(root, strict=strict)
         if print_shop and any(target.format == "pdf" for target in targets):
@@ -229,7 +233,8 @@ def build(
     books = {editions.STUDENT: book}
     if any(target.edition == editions.INSTRUCTOR for target in targets):
         progress("rendering the instructor's guide")
-        with activated(store if store.enabled else None):
+        with activated(store if store.enabled else None), \
+                citeproc_memory.provisional(fast_pass):
             books[editions.INSTRUCTOR] = editions.instructor_book(book, project)
         lap("instructor's guide")
     try:
@@ -251,7 +256,8 @@ def build(
         if path not in result.outputs:
             writing.write_unless_same(path, data)
             result.outputs.append(path)
-    writing.prune_folders(out, finished)
+    if pages_from is None:  # a fast pass leaves what it did not make (the search index)
+        writing.prune_folders(out, finished)
     lap("write")
     result.cache_hits = sorted(set(store.hits))
     if store.enabled and pages_from is None:  # outputs made with old page numbers: no record

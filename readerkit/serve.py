@@ -1,10 +1,13 @@
 """`build.py serve`: the web edition served on 127.0.0.1, rebuilt on every save, reloaded live.
 
-Each save is built twice. First the web pages alone, with the print page numbers of the last
-layout (pipeline.build(pages_from=...)): the open page reloads at once, keeping its scroll
-position, with a note that its print page numbers may be stale. Then the ordinary cached build
-with the print layout (a WatchSession keeps laid-out units in memory, as `build.py watch`
-does): the page numbers are current again and the note goes. A content error is shown in the
+Each save is built twice. First a fast pass: the web pages alone, with the print page numbers
+of the last layout (pipeline.build(pages_from=...)), a note's citations as citeproc last gave
+them when only its prose changed (render/citation_splice.py), and neither the search index nor
+the zip (formats/base.Drafts). The open page reloads at once, keeping its scroll position,
+with a note that its print page numbers and search may be stale. Once the browser has the new
+page (or after SHOW_WAIT seconds), the ordinary cached build with the print layout (a
+WatchSession keeps laid-out units in memory, as `build.py watch` does): page numbers, citations
+and search are current again and the note goes. A content error is shown in the
 page as an overlay with the same `path:line: CODE message` lines as in the terminal; the last
 good pages stay served. The browser hears of each build through server-sent events
 (/__live/events); the script that listens (/__live/live.js) is added to each HTML page as it is
@@ -34,6 +37,7 @@ if TYPE_CHECKING:
 
 LIVE = "/__live/"
 LIVE_TAG = b'<script src="/__live/live.js"></script>'
+SHOW_WAIT = 1.5  # seconds the full build waits for open pages to fetch the fast pass's pages
 NO_BUILD_YET = b"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>No pages yet</title></head><body><main><h1>No pages yet</h1>
 <p>The reader has not been built yet: see the errors.</p></main></body></html>"""
@@ -51,6 +55,8 @@ class LiveState:
     serial: int = 0  # bumped on every change, to wake the event streams
     closed: bool = False
     digest: str = ""
+    listeners: int = 0  # open event streams: pages that will reload
+    served: int = 0  # the version of the last page served
     changed: threading.Condition = field(default_factory=threading.Condition)
 
     def publish(self, **changes: Any) -> None:
@@ -62,6 +68,23 @@ class LiveState:
 
     def snapshot(self) -> dict[str, Any]:
         return {"version": self.version, "errors": self.errors, "stale": self.stale}
+
+    def listening(self, change: int) -> None:
+        with self.changed:
+            self.listeners += change
+            self.changed.notify_all()
+
+    def mark_served(self, version: int) -> None:
+        with self.changed:
+            self.served = max(self.served, version)
+            self.changed.notify_all()
+
+    def wait_until_shown(self, timeout: float) -> None:
+        """Until a page of the current version has been served, or no page is listening:
+        the full build that follows would slow down the browser's reload."""
+        with self.changed:
+            self.changed.wait_for(lambda: self.served >= self.version or not self.listeners
+                                  or self.closed, timeout=timeout)
 
 
 class LiveHandler(http.server.SimpleHTTPRequestHandler):
@@ -98,6 +121,7 @@ class LiveHandler(http.server.SimpleHTTPRequestHandler):
         self.wfile.write(data)
 
     def _page(self, path: str) -> None:
+        version = self.state.version  # read first: the files are written before it changes
         file = Path(self.translate_path(path + ("index.html" if path.endswith("/") else "")))
         if self.state.site is None:
             data, status = NO_BUILD_YET, 200
@@ -108,6 +132,7 @@ class LiveHandler(http.server.SimpleHTTPRequestHandler):
         at = data.rfind(b"</body>")
         data = data[:at] + LIVE_TAG + data[at:] if at >= 0 else data + LIVE_TAG
         self._send(data, "text/html; charset=utf-8", status)
+        self.state.mark_served(version)
 
     def _events(self) -> None:
         self.send_response(200)
@@ -118,6 +143,7 @@ class LiveHandler(http.server.SimpleHTTPRequestHandler):
         def news() -> bool:
             return state.serial != seen or state.closed
 
+        state.listening(+1)
         try:
             while True:
                 with state.changed:
@@ -130,6 +156,8 @@ class LiveHandler(http.server.SimpleHTTPRequestHandler):
                 self.wfile.flush()
         except (BrokenPipeError, ConnectionResetError):
             return
+        finally:
+            state.listening(-1)
 
 
 def _site_of(outputs: Iterable[Path]) -> tuple[Path | None, str]:
@@ -150,6 +178,7 @@ class Preview:
     strict: bool
     state: LiveState
     stream: TextIO
+    edition: str = "student"
     session: WatchSession | None = None
     page_map: PageMap | None = None
 
@@ -164,7 +193,8 @@ class Preview:
             self.session = WatchSession()
         started = time.perf_counter()
         try:
-            result = build(self.root, [Target("html")], out_dir=self.out, strict=self.strict,
+            result = build(self.root, [Target("html", self.edition)], out_dir=self.out,
+                           strict=self.strict,
                            pages_from=self.page_map if fast else None,
                            watch=None if fast else self.session)
         except BuildAborted as aborted:
@@ -195,9 +225,9 @@ class Preview:
         version = self.state.version + (digest != self.state.digest)
         self.state.publish(site=folder or self.state.site, digest=digest, version=version,
                            errors=[], stale=fast)
-        self.say(f"rebuilt the web pages in {elapsed:.2f} s (print page numbers pending)"
-                 if fast else f"print layout caught up in {elapsed:.2f} s: "
-                 "print page numbers current")
+        self.say(f"rebuilt the web pages in {elapsed:.2f} s (print page numbers and search "
+                 "pending)" if fast else f"print layout caught up in {elapsed:.2f} s: print "
+                 "page numbers and search current")
         return True
 
     def rebuild(self, changed: Iterable[str]) -> None:
@@ -205,13 +235,16 @@ class Preview:
         if names:
             self.say("changed: " + ", ".join(names[:5])
                      + (f" and {len(names) - 5} more" if len(names) > 5 else ""))
-        if self.page_map is not None and not self.build(fast=True):
-            return  # the full build would find the same errors
+        if self.page_map is not None:
+            if not self.build(fast=True):
+                return  # the full build would find the same errors
+            self.state.wait_until_shown(SHOW_WAIT)
         self.build(fast=False)
 
 
 def serve(root: Path, *, port: int = 8000, out_dir: Path | None = None, strict: bool = False,
-          stop: threading.Event | None = None, stream: TextIO = sys.stdout) -> int:
+          stop: threading.Event | None = None, stream: TextIO = sys.stdout,
+          edition: str = "student") -> int:
     import watchfiles
 
     root = root.resolve()
@@ -225,7 +258,8 @@ def serve(root: Path, *, port: int = 8000, out_dir: Path | None = None, strict: 
         return 2
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
-    preview = Preview(root, (out_dir or root / "dist").resolve(), strict, state, stream)
+    preview = Preview(root, (out_dir or root / "dist").resolve(), strict, state, stream,
+                      edition)
     try:
         thread.start()
         print(f"serving http://127.0.0.1:{server.server_address[1]}/ (Ctrl-C to stop)",
@@ -288,8 +322,8 @@ LIVE_SCRIPT = r"""(function () {
       "font:13px/1.4 system-ui,sans-serif;");
     banner.setAttribute("role", "status");
     banner.hidden = !state.stale;
-    banner.textContent = state.stale ? "Print page numbers may be stale: the print layout " +
-      "is catching up." : "";
+    banner.textContent = state.stale ? "Print page numbers and search may be stale: the " +
+      "print layout is catching up." : "";
   };
 })();
 """

@@ -84,8 +84,10 @@ def write_edition(book: BookDoc, targets: Sequence[Target], out: Path, result: B
     the print layout's own (the PDF), each cached whole keyed on the print HTML and layout.
     Returns the edition's page map; the instructor's is checked against `student_pages`.
     With `pages_from` (serve's fast pass) and no format needing print pages, nothing is laid
-    out: the formats are written with that earlier page map."""
+    out: the formats are written with that earlier page map, as drafts where they can
+    (formats/base.Drafts)."""
     from readerkit.formats import registry  # the formats import WeasyPrint: only now
+    from readerkit.formats.base import Drafts
     from readerkit.formats.print import html as print_html
     from readerkit.formats.print import marks, paginate, samepages
 
@@ -93,7 +95,8 @@ def write_edition(book: BookDoc, targets: Sequence[Target], out: Path, result: B
     formats = [registry.get(target.format) for target in targets]
     if pages_from is not None and not any(fmt.needs_print_pages for fmt in formats):
         for fmt in formats:
-            written = fmt.write(book, pages_from if fmt.needs_page_map else None)
+            make = fmt.draft if isinstance(fmt, Drafts) else fmt.write
+            written = make(book, pages_from if fmt.needs_page_map else None)
             finished.update({out / name: data for name, data in written.items()})
             lap(fmt.name)
         result.page_map = pages_from

@@ -146,6 +146,15 @@ def test_citations_stay_together_and_notes_elsewhere_keep_their_place(
     assert any("between two citations" in markdown for markdown in plain)
 
 
+def test_a_citation_before_a_colon_in_running_text_is_no_reference_definition() -> None:
+    # "[@key]: a lesson" mid-line defines nothing: the book is still converted in batches.
+    _same([Fragment("source:a", "Plain text.", "fn-a-", group="source:a"),
+           Fragment("ann:1", "He warned of retreat [@snow1855, 39]: a lesson, not a rule.",
+                    "", as_note=True, group="notes:x"),
+           Fragment("ann:2", "A note\nover [two]: lines [@snow1855].", "", as_note=True,
+                    group="notes:x")])
+
+
 def test_a_book_without_citations_still_gets_its_bibliography() -> None:
     rendered = _same([Fragment("source:a", "Plain text.", "fn-a-", group="source:a")])
     assert set(rendered.bibliography) == {"snow1855", "editor2026"}
@@ -157,6 +166,10 @@ def test_a_book_without_citations_still_gets_its_bibliography() -> None:
         pytest.param([Fragment("s:a", "See [the pump][pump].", "", group="s:a"),
                       Fragment("s:b", "[pump]: https://example.org/pump", "", group="s:b")],
                      id="reference definition in another fragment"),
+        pytest.param([Fragment("s:a", "See [the pump][pump].", "", group="s:a"),
+                      Fragment("n:b", "A note.\n\n- [pump]: https://example.org/pump", "",
+                               as_note=True, group="n:b")],
+                     id="reference definition in a list item of a note"),
         pytest.param([Fragment("s:a", "## The map\n\nText.", "", group="s:a"),
                       Fragment("s:b", "As [The map] shows.", "", group="s:b")],
                      id="implicit header reference"),

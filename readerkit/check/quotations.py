@@ -8,11 +8,13 @@ white space); see check/provenance.py.
 from __future__ import annotations
 
 import re
+from functools import partial
 from pathlib import PurePosixPath, PureWindowsPath
 
 from lxml import html as lxml_html
 
-from readerkit.check.provenance import verify_excerpt
+from readerkit import memo
+from readerkit.check.provenance import Mismatch, verify_excerpt
 from readerkit.diagnostics import Diagnostics
 from readerkit.load.files import inside, read_text
 from readerkit.model import Project
@@ -24,6 +26,15 @@ HTML_START = re.compile(r"^\s*(?:<!--.*?-->\s*)*<(?:!doctype\s+html|html|head|bo
 
 def _shorten(text: str) -> str:
     return text if len(text) <= MAX_SHOWN else text[: MAX_SHOWN - 1].rstrip() + "…"
+
+
+def _mismatches(body: str, capture: str) -> list[Mismatch]:
+    if HTML_START.match(capture[:4096]):  # a saved web page: compared with its words
+        tree = lxml_html.document_fromstring(capture)
+        for hidden in tree.xpath("//script | //style | //noscript | //template"):
+            hidden.drop_tree()
+        capture = "\n".join(tree.itertext())
+    return verify_excerpt(body, capture)
 
 
 def check_excerpts(project: Project, diags: Diagnostics) -> None:
@@ -59,12 +70,10 @@ def check_excerpts(project: Project, diags: Diagnostics) -> None:
         capture = read_text(project.root, capture_path, diags)
         if capture is None:
             continue
-        if HTML_START.match(capture[:4096]):  # a saved web page: compared with its words
-            tree = lxml_html.document_fromstring(capture)
-            for hidden in tree.xpath("//script | //style | //noscript | //template"):
-                hidden.drop_tree()
-            capture = "\n".join(tree.itertext())
-        for mismatch in verify_excerpt(source.body, capture):
+        # Checked once per process for each pair of texts (readerkit/memo.py).
+        mismatches = memo.remembered("verbatim", (source.body, capture),
+                                     partial(_mismatches, source.body, capture))
+        for mismatch in mismatches:
             hint = (
                 f'the capture reads: "{_shorten(mismatch.closest)}"'
                 if mismatch.closest

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -231,6 +232,7 @@ MAX_BRACKET_DEPTH = 4  # [a [b [c [d]]]]: real text needs 2 or 3
 MAX_QUOTE_DEPTH = 10  # > > > ... block quotes inside block quotes
 
 
+@functools.lru_cache(maxsize=4096)  # serve and watch check the same texts after every save
 def _deepest_brackets(text: str) -> tuple[int, int]:
     """(depth, 0-based line) of the most deeply nested [ ] in a paragraph of `text`.
 

@@ -10,7 +10,7 @@ PageMap (readerkit/pagemap.py) that the print layout (formats/print/paginate.py)
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import ClassVar, Protocol
+from typing import ClassVar, Protocol, runtime_checkable
 
 from lxml.etree import _Element
 
@@ -31,6 +31,16 @@ class Format(Protocol):
 
     def write(self, book: BookDoc, pages: PageMap | None) -> dict[str, bytes]:
         """The output files: name (relative to the output folder) -> bytes."""
+        ...
+
+
+@runtime_checkable
+class Drafts(Protocol):
+    """A format that can show an edit sooner (the live preview's fast pass): `draft` gives
+    the files a reader opens, leaving out what only the full build makes (a search index, a
+    zip); the full build follows a moment later."""
+
+    def draft(self, book: BookDoc, pages: PageMap | None) -> dict[str, bytes]:
         ...
 
 

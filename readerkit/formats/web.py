@@ -126,8 +126,9 @@ def _render_pages(book: BookDoc, pages: list[Page], chart: dict[str, str] | None
         page.tree = lxml_html.document_fromstring(markup)
 
 
-def site(book: BookDoc, pages: PageMap | None) -> dict[str, bytes]:
-    """Every file of the site: name (relative to the site folder) -> bytes."""
+def site(book: BookDoc, pages: PageMap | None, *, search: bool = True) -> dict[str, bytes]:
+    """Every file of the site: name (relative to the site folder) -> bytes; without
+    `search`, no search index."""
     styles = book.project.styles_dir
     chart = _chart(book)
     page_list = _pages(book)
@@ -153,7 +154,8 @@ def site(book: BookDoc, pages: PageMap | None) -> dict[str, bytes]:
         files[image.href] = image.path.read_bytes()
     if chart is not None:
         files[CHART] = chart["svg"].encode()
-    files.update(web_search.index(files))
+    if search:
+        files.update(web_search.index(files))
     return files
 
 
@@ -204,6 +206,13 @@ class Web:
         out = {f"{folder}/{name}": data for name, data in files.items()}
         out[f"{folder}.zip"] = zipped(files)
         return out
+
+    def draft(self, book: BookDoc, pages: PageMap | None) -> dict[str, bytes]:
+        """The live preview's first look (formats/base.Drafts): the site's pages without the
+        search index and the zip, which the full build that follows writes."""
+        folder = f"{book.file_stem}-web"
+        return {f"{folder}/{name}": data
+                for name, data in site(book, pages, search=False).items()}
 
 
 FORMAT = Web

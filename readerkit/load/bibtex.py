@@ -14,6 +14,7 @@ import bibtexparser
 from bibtexparser.middlewares import LatexDecodingMiddleware
 from bibtexparser.model import DuplicateBlockKeyBlock, ParsingFailedBlock
 
+from readerkit import memo
 from readerkit.diagnostics import Diagnostics
 from readerkit.load import bibcheck
 from readerkit.load.files import read_text
@@ -31,6 +32,13 @@ def load(root: Path, path: Path, diags: Diagnostics) -> dict[str, BibEntry]:
     text = read_text(root, path, diags)
     if text is None:
         return {}
+    # Parsed once per process for each text (readerkit/memo.py): serve and watch reload it
+    # on every save.
+    return memo.remembered_reporting("bibtex", (str(path), text), diags,
+                                     lambda reported: _entries(path, text, reported))
+
+
+def _entries(path: Path, text: str, diags: Diagnostics) -> dict[str, BibEntry]:
     try:
         library = bibtexparser.parse_string(text)  # type: ignore[attr-defined]
     except Exception as error:  # the parser's own bugs become a located message

@@ -7,10 +7,12 @@ are how YAML "billion laughs" bombs work.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 import yaml
 
+from readerkit import memo
 from readerkit.load.yamlwords import explain
 
 MAX_DEPTH = 20
@@ -108,7 +110,25 @@ def load_yaml(text: str, *, first_line: int = 1) -> Any:
     """Parse one YAML document; raise YamlProblem with a 1-based line on any problem.
 
     `first_line` is the file line on which `text` starts (front matter starts on line 2).
+    A text parsed before in this process is not parsed again (readerkit/memo.py).
     """
+    parsed = memo.remembered("yaml", (str(first_line), text), lambda: _parsed(text, first_line))
+    if isinstance(parsed, _Failed):
+        raise YamlProblem(parsed.line, parsed.message, parsed.column, parsed.hint)
+    return parsed
+
+
+@dataclass(frozen=True)
+class _Failed:
+    """A YamlProblem as the memo keeps it (the exception itself does not pickle)."""
+
+    line: int
+    message: str
+    column: int
+    hint: str
+
+
+def _parsed(text: str, first_line: int) -> Any:
     # Padding with newlines keeps every recorded line equal to the line in the file.
     text = "\n" * (first_line - 1) + text
     try:
@@ -118,6 +138,8 @@ def load_yaml(text: str, *, first_line: int = 1) -> Any:
         line = mark.line + 1 if mark else first_line
         column = mark.column + 1 if mark else 0
         said = explain(error.problem or str(error), text.split("\n"), line, column)
-        raise YamlProblem(line, said.message, said.column or column, said.hint) from None
+        return _Failed(line, said.message, said.column or column, said.hint)
+    except YamlProblem as problem:  # an alias or too deep (_compose_node)
+        return _Failed(problem.line, problem.message, problem.column, problem.hint)
     except (yaml.YAMLError, ValueError, RecursionError) as error:
-        raise YamlProblem(first_line, f"malformed YAML: {error}") from None
+        return _Failed(first_line, f"malformed YAML: {error}", 0, "")

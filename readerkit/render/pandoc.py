@@ -43,7 +43,9 @@ from lxml.etree import _Element
 from readerkit import cache as build_cache
 from readerkit.htmltools import inner_html
 from readerkit.model import slugify
+from readerkit.render import citeproc_memory
 from readerkit.render.pandoc_headings import HEADINGS, heading_keys, labels, unique_identifiers
+from readerkit.render.pandoc_output import Output, footnote_body, note_items, note_refs, parse
 
 # implicit_figures off: render/images.py makes every figure itself (with its own checks).
 READER = "markdown-raw_html-raw_attribute-raw_tex-implicit_figures"
@@ -60,6 +62,10 @@ CITEPROC_KIND = "pandoc"  # the cache kind of the citeproc batch (and of a one-d
 CITEPROC_MARKS = re.compile(r"@|\[\^|\^\[|csl|refs", re.IGNORECASE)
 METADATA_BLOCK = re.compile(r"^[ \t>]*---[ \t]*\r?\n[ \t>]*\S", re.MULTILINE)
 SHARED_MARKS = ("frag-", "reset-citation-positions")  # our div ids; citeproc's sections
+# Where a reference-link definition ("[label]: url") can start: a "[" first on its line, after
+# any block quote and list markers (inside a footnote or a list item too).
+DEFINITION_START = re.compile(r"^(?:[ \t]*(?:>|[-*+]|\d+[.)]|#[.)]|\(@[\w-]*\)))*[ \t]*\[",
+                              re.MULTILINE)
 
 
 @dataclass(frozen=True)
@@ -125,6 +131,7 @@ class _Batch:
     group: str = ""  # Fragment.group of its first fragment
     members: list[int] = field(default_factory=list)  # indexes of the fragments converted here
     chunks: list[str] = field(default_factory=list)
+    sources: list[int | None] = field(default_factory=list)  # each chunk's fragment or None
 
 
 def _needs_citeproc(fragment: Fragment) -> bool:
@@ -144,6 +151,7 @@ def _plan(fragments: list[Fragment]) -> list[_Batch]:
         if _needs_citeproc(fragment):
             if elsewhere:
                 cite.chunks.append(_stand_ins(elsewhere))
+                cite.sources.append(None)
                 elsewhere = []
             batch = cite
         else:
@@ -153,6 +161,7 @@ def _plan(fragments: list[Fragment]) -> list[_Batch]:
                 elsewhere.append(index)
         batch.members.append(index)
         batch.chunks.append(_chunk(index, fragment))
+        batch.sources.append(index)
     # Notes after the last citation number nothing: no stand-ins for them.
     return [cite, *_merged(list(groups.values()))]
 
@@ -169,6 +178,7 @@ def _merged(batches: list[_Batch]) -> list[_Batch]:
         if current is not None and sum(map(len, current.chunks)) < MIN_BATCH_CHARS:
             current.members += batch.members
             current.chunks += batch.chunks
+            current.sources += batch.sources
         else:
             growing[family] = batch
             merged.append(batch)
@@ -182,10 +192,32 @@ def _shared_markdown(fragments: list[Fragment]) -> bool:
     texts = [fragment.markdown for fragment in fragments]
     if any(mark in text for text in texts for mark in SHARED_MARKS):
         return True
-    if any("]:" in FOOTNOTE_LABEL.sub("", text) for text in texts):
+    if any(_defines_references(FOOTNOTE_LABEL.sub("", text)) for text in texts):
         return True
     keys = set().union(*(heading_keys(text) for text in texts))
     return any(label in keys for text in texts for label in labels(text))
+
+
+def _defines_references(text: str) -> bool:
+    """Whether the Markdown may hold a reference-link definition: a "[" opening its line whose
+    bracket closes right before a ":" (a citation such as "... [@key]: a lesson" in running
+    text defines nothing)."""
+    for match in DEFINITION_START.finditer(text):
+        depth, at = 0, match.end() - 1
+        while at < len(text):
+            char = text[at]
+            if char == "\\":
+                at += 1
+            elif char == "[":
+                depth += 1
+            elif char == "]":
+                depth -= 1
+                if depth == 0:
+                    break
+            at += 1
+        if text.startswith("]:", at):
+            return True
+    return False
 
 
 def _run(markdown: str, bibliography: Path | None, csl: Path, cwd: Path) -> tuple[str, str]:
@@ -207,19 +239,23 @@ def _run(markdown: str, bibliography: Path | None, csl: Path, cwd: Path) -> tupl
     return done.stdout.decode("utf-8"), stderr
 
 
-def _run_cached(markdown: str, bibliography: Path | None, csl: Path, cwd: Path,
-                kind: str = CITEPROC_KIND) -> tuple[str, str]:
-    """_run, through the build cache when one is active: keyed on the whole batch (a citeproc
-    batch is one unit: a citation depends on every earlier one), the bibliography, the CSL
-    style and the filter, by content."""
-    store = build_cache.active()
-    if store is None:
-        return _run(markdown, bibliography, csl, cwd)
-    entry = build_cache.key(
+def _entry_key(markdown: str, bibliography: Path | None, csl: Path, cwd: Path) -> str:
+    """The cache key of one batch: the whole batch (a citeproc batch is one unit: a citation
+    depends on every earlier one), the bibliography, the CSL style and the filter, by content."""
+    return build_cache.key(
         "pandoc", pandoc_version(), markdown, str(cwd), str(bibliography),
         bibliography.read_bytes() if bibliography is not None else b"",
         csl.read_bytes(), FILTER.read_bytes(),
     )
+
+
+def _run_cached(markdown: str, bibliography: Path | None, csl: Path, cwd: Path,
+                kind: str = CITEPROC_KIND) -> tuple[str, str]:
+    """_run, through the build cache when one is active (keyed by _entry_key)."""
+    store = build_cache.active()
+    if store is None:
+        return _run(markdown, bibliography, csl, cwd)
+    entry = _entry_key(markdown, bibliography, csl, cwd)
     found = store.get_object(kind, entry)
     if isinstance(found, tuple) and len(found) == 2:
         return found
@@ -239,6 +275,8 @@ def _run_all(batches: list[tuple[str, Path | None, str]], csl: Path,
              cwd: Path) -> list[tuple[str, str]]:
     """(markdown, bibliography, kind) each through _run_cached, at most one per CPU at a time,
     longest first; results in the order given."""
+    if not batches:
+        return []
     order = sorted(range(len(batches)), key=lambda number: -len(batches[number][0]))
     with ThreadPoolExecutor(max_workers=min(os.cpu_count() or 1, len(batches))) as pool:
         # Each task runs in a copy of this context, so it sees this build's cache.
@@ -248,49 +286,12 @@ def _run_all(batches: list[tuple[str, Path | None, str]], csl: Path,
         return [futures[number].result() for number in range(len(batches))]
 
 
-@dataclass
-class _Output:
-    divs: dict[str | None, _Element]  # the first div with each id, in document order
-    footnotes: dict[str | None, _Element]
-    refs: list[_Element]
-    warnings: list[str]
-
-
-def _parse(output: str, stderr: str) -> _Output:
-    tree = lxml_html.fragment_fromstring(output, create_parent="div")
-    divs: dict[str | None, _Element] = {}
-    for div in tree.iter("div"):
-        divs.setdefault(div.get("id"), div)
-    return _Output(
-        divs,
-        {item.get("id"): item for item in tree.xpath('//section[@id="footnotes"]//li')},
-        tree.xpath('//div[@id="refs"]/div[starts-with(@id, "ref-")]'),
-        [line for line in stderr.splitlines() if line.strip()],
-    )
-
-
-def _footnote_body(item: _Element) -> str:
-    for back in item.xpath('.//a[contains(@class, "footnote-back")]'):
-        back.drop_tree()
-    return inner_html(item).strip()
-
-
-def _note_refs(div: _Element, out: _Output) -> list[tuple[_Element, _Element | None]]:
-    """Each footnote call in the div, with the footnote item it points to (None: missing)."""
-    return [(ref, out.footnotes.get(ref.get("href", "")[1:]))
-            for ref in div.xpath('.//a[contains(@class, "footnote-ref")]')]
-
-
-def _note_items(div: _Element, out: _Output) -> list[_Element | None]:
-    return [item for _ref, item in _note_refs(div, out)]
-
-
-def _headings(index: int, fragment: Fragment, out: _Output) -> list[_Element] | None:
+def _headings(index: int, fragment: Fragment, out: Output) -> list[_Element] | None:
     """The fragment's headings in the order Pandoc read them (None: order unknown)."""
     div = out.divs.get(f"frag-{index}")
     if div is None:
         return []  # reported by _extract
-    items = [item for item in _note_items(div, out) if item is not None]
+    items = [item for item in note_items(div, out) if item is not None]
     if fragment.as_note:
         return [heading for item in items[:1] for heading in item.iter(*HEADINGS)]
     if any(True for item in items for _ in item.iter(*HEADINGS)):
@@ -298,18 +299,18 @@ def _headings(index: int, fragment: Fragment, out: _Output) -> list[_Element] | 
     return list(div.iter(*HEADINGS))
 
 
-def _extract(index: int, fragment: Fragment, out: _Output, rendered: Rendered) -> None:
+def _extract(index: int, fragment: Fragment, out: Output, rendered: Rendered) -> None:
     div = out.divs.get(f"frag-{index}")
     if div is None:
         raise PandocFailed(f"fragment {fragment.key} went missing in Pandoc's output")
     if fragment.as_note:
-        items = _note_items(div, out)
+        items = note_items(div, out)
         body = items[0] if items else None
-        rendered.html[fragment.key] = _footnote_body(body) if body is not None else ""
+        rendered.html[fragment.key] = footnote_body(body) if body is not None else ""
         return
-    for number, (ref, item) in enumerate(_note_refs(div, out), 1):
+    for number, (ref, item) in enumerate(note_refs(div, out), 1):
         note_id = f"{fragment.note_prefix}{number}"
-        rendered.notes[note_id] = _footnote_body(item) if item is not None else ""
+        rendered.notes[note_id] = footnote_body(item) if item is not None else ""
         placeholder = lxml_html.Element("a", {"class": "noteref", "data-note": note_id})
         placeholder.tail = ref.tail
         ref.getparent().replace(ref, placeholder)
@@ -319,7 +320,7 @@ def _extract(index: int, fragment: Fragment, out: _Output, rendered: Rendered) -
     rendered.html[fragment.key] = inner_html(div).strip()
 
 
-def _collect(fragments: list[Fragment], outputs: list[_Output], where: list[int]) -> Rendered:
+def _collect(fragments: list[Fragment], outputs: list[Output], where: list[int]) -> Rendered:
     """Rendered from the outputs; where[i] = the output holding fragment i; outputs[0] is the
     citeproc run's (bibliography)."""
     rendered = Rendered(warnings=[line for out in outputs for line in out.warnings])
@@ -330,14 +331,59 @@ def _collect(fragments: list[Fragment], outputs: list[_Output], where: list[int]
     return rendered
 
 
+def _run_key(batch: _Batch, fragments: list[Fragment], bibliography: Path | None, csl: Path,
+             cwd: Path) -> str:
+    """Runs of the same fragments (by key, stand-ins included), bibliography and style."""
+    keys = [fragments[index].key if index is not None else "" for index in batch.sources]
+    return _entry_key("\0".join(keys), bibliography, csl, cwd)
+
+
+def _spliced_citeproc(batch: _Batch, fragments: list[Fragment],
+                      job: tuple[str, Path | None, str], csl: Path, cwd: Path,
+                      lang: str) -> Output | None:
+    """The citeproc batch's output made from the last run's, when only the prose of a few
+    notes changed (render/citeproc_memory.py); None: run citeproc."""
+    markdown, bibliography, kind = job
+    store = build_cache.active()
+    if store is not None and store.get(kind, _entry_key(markdown, bibliography, csl, cwd)):
+        return None  # the cache has the real thing
+    last = citeproc_memory.last_run(_run_key(batch, fragments, bibliography, csl, cwd))
+    if last is None:
+        return None
+    edits = citeproc_memory.prose_edits(last, batch.chunks, [
+        fragments[index] if index is not None else None for index in batch.sources])
+    if not edits:
+        return None
+    pieces = citeproc_memory.old_and_new(edits)
+    plain = parse(*_run(_batch_markdown([_chunk(index, fragment) for index, fragment
+                                         in enumerate(pieces)], lang, cite=False),
+                        None, csl, cwd))
+    return citeproc_memory.spliced(last, edits, plain)
+
+
 def _render_batches(fragments: list[Fragment], *, bibliography: Path | None, csl: Path,
                     cwd: Path, lang: str) -> Rendered | None:
     """The fragments through batches; None if the result could differ from one document's."""
     batches = _plan(fragments)
-    results = _run_all([(_batch_markdown(batch.chunks, lang, cite=batch.cite),
-                         bibliography if batch.cite else None, batch.kind) for batch in batches],
-                       csl, cwd)
-    outputs = [_parse(*result) for result in results]
+    jobs = [(_batch_markdown(batch.chunks, lang, cite=batch.cite),
+             bibliography if batch.cite else None, batch.kind) for batch in batches]
+    citing = bibliography is not None  # else no batch runs citeproc: nothing to remember
+    spliced = None
+    if citing and citeproc_memory.provisional_allowed():
+        spliced = _spliced_citeproc(batches[0], fragments, jobs[0], csl, cwd, lang)
+    if spliced is not None:
+        outputs = [spliced, *(parse(*result) for result in _run_all(jobs[1:], csl, cwd))]
+    else:
+        store = build_cache.active()
+        missed = len(store.misses) if store is not None else 0
+        results = _run_all(jobs, csl, cwd)
+        if citing:
+            ran = store is None or CITEPROC_KIND in store.misses[missed:]
+            citeproc_memory.remember(
+                _run_key(batches[0], fragments, bibliography, csl, cwd), batches[0].chunks,
+                {fragments[index].key: (index, fragments[index])
+                 for index in batches[0].members}, results[0], ran=ran)
+        outputs = [parse(*result) for result in results]
     where = [0] * len(fragments)
     for number, batch in enumerate(batches):
         for index in batch.members:
@@ -370,5 +416,5 @@ def render_one_document(
 ) -> Rendered:
     """Every fragment in one Pandoc document: what render() must give, and its fallback."""
     chunks = [_chunk(index, fragment) for index, fragment in enumerate(fragments)]
-    out = _parse(*_run_cached(_batch_markdown(chunks, lang, cite=True), bibliography, csl, cwd))
+    out = parse(*_run_cached(_batch_markdown(chunks, lang, cite=True), bibliography, csl, cwd))
     return _collect(fragments, [out], [0] * len(fragments))
