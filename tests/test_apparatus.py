@@ -249,10 +249,15 @@ def _starts_on(form: str, text: str, following: str, raw: str = "") -> bool:
         return True
     # The body's last line may end in a word hyphenated across the turn, which the next page
     # finishes (the page's notes and running foot come after it in the page's text).
-    for before in raw.lower().split("\u2010\n")[:-1]:
-        head = before.split()[-1] if before.split() else ""
-        if head and form.startswith(head) and following.startswith(form[len(head):]):
-            return True
+    # The same for a compound broken at its own hyphen ("intermediate-|range"), which stays.
+    for turn in ("\u2010\n", "-\n"):
+        for before in raw.lower().split(turn)[:-1]:
+            head = before.split()[-1] if before.split() else ""
+            tail = form[len(head):]
+            if turn == "-\n":
+                tail = tail.removeprefix("-")
+            if head and form.startswith(head) and following.startswith(tail):
+                return True
     separator = "-" if "-" in form else " "
     head, _, rest = form.partition(separator)
     return bool(rest) and f"{head}{separator}" in text and rest in following

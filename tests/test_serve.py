@@ -19,6 +19,9 @@ from pathlib import Path
 
 import pytest
 from conftest import MINI, REPO, OutputLines, copy_reader, run_build
+from lxml import html as lxml_html
+
+from readerkit.serve import LIVE_TAG
 
 pytestmark = pytest.mark.browser
 
@@ -136,9 +139,14 @@ def test_a_note_edit_shows_its_prose_and_its_citation_and_settles_on_the_full_bu
             out.wait_for("print layout caught up")
             page.wait_for_function("document.getElementById('live-stale').hidden",
                                    timeout=30000)
-            served = page.evaluate("document.getElementById('ann-snow-spot').outerHTML")
             site = root / "dist" / "pump-reader-web"
-            assert served in (site / "snow-letter.html").read_text(encoding="utf-8")
+            written = (site / "snow-letter.html").read_text(encoding="utf-8")
+            # The page served is the one written, with the live script (web.js only moves
+            # side notes in the DOM).
+            served = page.request.get(f"http://127.0.0.1:{port}/snow-letter.html").text()
+            assert served == written.replace("</body>", LIVE_TAG.decode() + "</body>")
+            shown = lxml_html.fromstring(written).get_element_by_id("ann-snow-spot")
+            assert note.text_content() == shown.text_content()
             done = run_build("html", "--root", str(root), "--out", str(tmp_path / "fresh"))
             assert done.returncode == 0, done.stderr
             fresh = tmp_path / "fresh"
@@ -161,7 +169,9 @@ def test_serve_edition_instructor_serves_the_instructor_site(  # type: ignore[no
             page.goto(f"http://127.0.0.1:{port}/pump-essay.html")
             marks = page.locator("a.teaching-mark")
             assert marks.count() >= 1
-            assert "Instructor's guide" in (marks.first.get_attribute("aria-label") or "")
+            assert "Teaching note T" in (marks.first.get_attribute("aria-label") or "")
+            guide = page.request.get(f"http://127.0.0.1:{port}/instructors-guide.html")
+            assert guide.ok and "Instructor’s guide" in guide.text()
         assert (root / "dist" / "pump-reader-instructor-web" / "index.html").is_file()
         assert not (root / "dist" / "pump-reader-web").exists()
     finally:
