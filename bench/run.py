@@ -102,7 +102,9 @@ def floor(root: Path, work: Path) -> tuple[float, float]:
 def pages_of(root: Path) -> int:
     import pypdf
 
-    return len(pypdf.PdfReader(next((root / "dist").glob("*.pdf"))).pages)
+    book = next(path for path in sorted((root / "dist").glob("*.pdf"))
+                if "-handout-" not in path.name)  # the book's PDF, not a handout beside it
+    return len(pypdf.PdfReader(book).pages)
 
 
 def watch_edit(root: Path, rounds: int = 3) -> float:
