@@ -11,7 +11,6 @@ its reader pages are the student edition's, which the instructor edition shares 
 
 from __future__ import annotations
 
-import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -19,7 +18,7 @@ from readerkit import writing
 from readerkit.atomic import write_atomically
 from readerkit.cache import Cache, activated
 from readerkit.diagnostics import BuildAborted, Diagnostics
-from readerkit.pipeline import BuildResult, Progress, assemble_book, load_checked
+from readerkit.pipeline import BuildResult, Progress, assemble_book, load_checked, stopwatch
 from readerkit.render import editions
 from readerkit.render import handout as handout_selection
 
@@ -40,14 +39,7 @@ def build_handout(root: Path, source_id: str, *, edition: str = editions.STUDENT
     BuildAborted with the diagnostics (S007 for an unknown id) if the reader does not build."""
     from readerkit.formats.print.handout import write_handout  # WeasyPrint: only now
 
-    timings: dict[str, float] = {}
-    started = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal started
-        now = time.perf_counter()
-        timings[name] = now - started
-        started = now
+    timings, lap = stopwatch()
 
     store = Cache.for_project(root, enabled=True)
     out = (out_dir or root / "dist").resolve()

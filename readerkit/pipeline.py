@@ -80,6 +80,20 @@ class BuildResult:
     page_map: PageMap | None = None  # the print pages the outputs were made with
 
 
+def stopwatch() -> tuple[dict[str, float], Callable[[str], None]]:
+    """The time each stage took, by name, and `lap(name)`, which ends the stage under way."""
+    timings: dict[str, float] = {}
+    started = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal started
+        now = time.perf_counter()
+        timings[name] = now - started
+        started = now
+
+    return timings, lap
+
+
 def _input_digest(root: Path) -> str:
     """Every file a build reads from the project (the engine is in every cache key)."""
     root = root.resolve()
@@ -187,14 +201,7 @@ def build(
     output is complete, except in watch mode (see WatchSession). `pages_from`: an earlier
     build's print page map, used as it is instead of laying out the print edition (the live
     preview's first, fast pass; only for targets that need no print pages)."""
-    timings: dict[str, float] = {}
-    started = time.perf_counter()
-
-    def lap(name: str) -> None:
-        nonlocal started
-        now = time.perf_counter()
-        timings[name] = now - started
-        started = now
+    timings, lap = stopwatch()
 
     store = Cache.for_project(root, enabled=use_cache and bool(targets))
     out = (out_dir or root / "dist").resolve()
