@@ -23,6 +23,16 @@ def parse_fragment(markup: str) -> _Element:
     return lxml_html.fragment_fromstring(markup or "", create_parent="div")
 
 
+def elements_by_id(tree: _Element) -> dict[str, _Element]:
+    """Each id in the tree, with the first element that carries it (comments and processing
+    instructions have no ids)."""
+    found: dict[str, _Element] = {}
+    for element in tree.iter():
+        if isinstance(element.tag, str) and element.get("id"):
+            found.setdefault(element.get("id"), element)
+    return found
+
+
 def text_of(element: _Element) -> str:
     return "".join(element.itertext())
 

@@ -22,6 +22,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from readerkit import anchors
+from readerkit.htmltools import elements_by_id
 from readerkit.pagemap import PageStart
 
 # Classes whose text is not part of the running text in both editions.
@@ -163,9 +164,8 @@ def insert_markers(trees: dict[str, etree._Element], starts: list[PageStart],
     """
     home: dict[str, tuple[str, etree._Element]] = {}
     for name, tree in trees.items():
-        for element in tree.iter():
-            if isinstance(element.tag, str) and element.get("id"):
-                home.setdefault(element.get("id"), (name, element))
+        for ident, element in elements_by_id(tree).items():
+            home.setdefault(ident, (name, element))
     placed: dict[int, tuple[str, etree._Element]] = {}
     pending: list[int] = []
     for start in starts:

@@ -20,7 +20,7 @@ from lxml.etree import _Element
 from readerkit import anchors
 from readerkit.document import BookDoc, NoteDoc, TeachingNoteDoc
 from readerkit.formats.base import replace_note_calls
-from readerkit.htmltools import parse_fragment
+from readerkit.htmltools import elements_by_id, parse_fragment
 from readerkit.pagemap import PageMap
 
 XHTML_NS = "http://www.w3.org/1999/xhtml"
@@ -147,12 +147,11 @@ def link_across_files(pages: list[Page]) -> None:
     home: dict[str, str] = {}
     for page in pages:
         assert page.tree is not None
-        for element in page.tree.iter():
-            if isinstance(element.tag, str) and element.get("id"):
-                home.setdefault(element.get("id"), page.href)
+        for ident in elements_by_id(page.tree):
+            home.setdefault(ident, page.href)
     for page in pages:
         assert page.tree is not None
-        own = {e.get("id") for e in page.tree.iter() if isinstance(e.tag, str) and e.get("id")}
+        own = elements_by_id(page.tree)
         for link in page.tree.iter("a"):
             href = link.get("href", "")
             if href.startswith("#") and href[1:] not in own and href[1:] in home:

@@ -20,7 +20,7 @@ from lxml.etree import _Element
 from readerkit import anchors
 from readerkit.diagnostics import BuildAborted, Diagnostics
 from readerkit.document import BookDoc, HandoutDoc, ReaderPage, SourceDoc
-from readerkit.htmltools import parse_fragment
+from readerkit.htmltools import elements_by_id, parse_fragment
 from readerkit.model import Project
 from readerkit.pagemap import PageMap
 
@@ -52,8 +52,7 @@ def _either(names: list[str]) -> str:
 
 
 def _ids(markup: str) -> set[str]:
-    return {element.get("id") for element in parse_fragment(markup).iter()
-            if isinstance(element.tag, str) and element.get("id")}
+    return set(elements_by_id(parse_fragment(markup)))
 
 
 def source_ids(doc: SourceDoc) -> set[str]:

@@ -18,6 +18,7 @@ from lxml.etree import _Element
 from readerkit.document import HandoutDoc
 from readerkit.formats import page_markers, templating
 from readerkit.formats.print import notes
+from readerkit.htmltools import elements_by_id
 
 MARK_CLASS = "reader-page"
 MARK_LABEL_CLASS = "reader-page-label"
@@ -68,16 +69,14 @@ def mark_reader_pages(handout: HandoutDoc, article: _Element) -> None:
     labels = {page.start.index: page.label for page in handout.reader_pages}
     folios = [labels.get(index, "") for index in range(max(labels, default=-1) + 1)]
     placed = page_markers.insert_markers({"handout": article}, starts, folios)
-    by_id = {element.get("id"): element for element in article.iter()
-             if isinstance(element.tag, str) and element.get("id")}
+    by_id = elements_by_id(article)
     for label, href in placed:
         _mark(by_id[href.split("#", 1)[1]], label)
 
 
 def _unlink_missing(tree: _Element) -> None:
     """A link to an id the handout does not hold keeps its text (as a span, classes kept)."""
-    ids = {element.get("id") for element in tree.iter()
-           if isinstance(element.tag, str) and element.get("id")}
+    ids = elements_by_id(tree)
     for link in tree.xpath('//a[starts-with(@href, "#")]'):
         if link.get("href", "")[1:] not in ids:
             del link.attrib["href"]
